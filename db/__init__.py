@@ -1,0 +1,1 @@
+"""Engine and session set-up, SQLite pragmas, Alembic migrations, backups."""

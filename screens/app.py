@@ -1,0 +1,171 @@
+"""The Kivy application: the window, the font, the screens, who is signed in, idle sign-out."""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.text import DEFAULT_FONT, LabelBase
+from kivy.core.window import Window  # the window must exist before any text is drawn
+from kivy.lang import Builder, global_idmap
+from kivy.properties import ObjectProperty, StringProperty
+from kivy.uix.screenmanager import NoTransition, ScreenManager, SlideTransition
+
+from db.store import Store
+from screens.home import HomeScreen
+from screens.localizer import Localizer
+from screens.login import LoginScreen
+from screens.registry import HOME_TILES, ScreenEntry
+from screens.widgets import header, message_line, pin_pad, theme
+from services import staff as staff_service
+from services.errors import NotAllowed
+from services.restaurant import RestaurantInfo, restaurant_info
+from services.staff import SignedIn
+
+SCREENS = Path(__file__).resolve().parent
+FONT = SCREENS.parent / "assets" / "fonts" / "wqy-microhei.ttc"
+# Shared rules first: screens' rules use the widgets they define.
+COMMON_KV = [SCREENS / "widgets" / "common.kv"]
+_ = (header, message_line, pin_pad)  # imported for their Factory registration, used by the kv files
+
+
+class TablesideRoot(ScreenManager):
+    def on_touch_down(self, touch: Any) -> bool:
+        App.get_running_app().note_activity()
+        return bool(super().on_touch_down(touch))
+
+
+class TablesideApp(App):
+    title = "Tableside"
+    user = ObjectProperty(None, allownone=True)
+    user_label = StringProperty("")
+    restaurant_name = StringProperty("Tableside")
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        animate: bool = True,
+        lang: str = "en",
+        clock: Callable[[], float] = time.monotonic,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.store = store
+        self.animate = animate
+        self.start_lang = lang
+        self.clock = clock
+        self.last_activity = clock()
+        self.restaurant: RestaurantInfo | None = None
+        self._notice: tuple[str, dict[str, Any]] | None = None
+        self._kv_files: list[str] = []
+        self._idle_event: Any = None
+
+    # -- building ---------------------------------------------------------------------------
+
+    def build(self) -> ScreenManager:
+        Window.clearcolor = theme.BACKGROUND
+        LabelBase.register(DEFAULT_FONT, str(FONT))
+        self.localizer = Localizer(lang=self.start_lang)
+        global_idmap["l"] = self.localizer
+        self.localizer.bind(lang=self._on_language)
+        self.restaurant = restaurant_info(self.store)
+        self._refresh_names()
+
+        screen_classes: list[tuple[str, type]] = [("login", LoginScreen), ("home", HomeScreen)]
+        for entry in HOME_TILES:
+            module = importlib.import_module(f"screens.{entry.module}")
+            screen_classes.append((entry.name, getattr(module, entry.class_name)))
+        for path in COMMON_KV + [self._kv_for(cls) for _, cls in screen_classes]:
+            Builder.load_file(str(path))
+            self._kv_files.append(str(path))
+
+        root = TablesideRoot(transition=SlideTransition() if self.animate else NoTransition())
+        for name, cls in screen_classes:
+            root.add_widget(cls(name=name))
+        root.current = "login"
+        self._idle_event = Clock.schedule_interval(self.check_idle, 1)
+        return root
+
+    @staticmethod
+    def _kv_for(cls: type) -> Path:
+        return SCREENS / f"{cls.__module__.rsplit('.', 1)[-1]}.kv"
+
+    def on_stop(self) -> None:
+        if self._idle_event is not None:
+            self._idle_event.cancel()
+        # Without this, every new App in the same process adds another copy of each rule.
+        for path in self._kv_files:
+            Builder.unload_file(path)
+        self._kv_files.clear()
+        global_idmap.pop("l", None)
+
+    # -- language ---------------------------------------------------------------------------
+
+    def _refresh_names(self) -> None:
+        loc = self.localizer
+        if self.restaurant:
+            self.restaurant_name = loc.pick(self.restaurant.name, self.restaurant.name_zh)
+        if self.user:
+            roles = " · ".join(loc._(r.value.capitalize()) for r in sorted(self.user.roles))
+            self.user_label = f"{self.user.name} ({self.user.number}) · {roles}"
+        else:
+            self.user_label = ""
+
+    def _on_language(self, *_args: Any) -> None:
+        self._refresh_names()
+        for screen in self.root.screens:
+            screen.on_language()
+
+    # -- who is signed in -------------------------------------------------------------------
+
+    def signed_in(self, user: SignedIn) -> None:
+        self.user = user
+        self.note_activity()
+        self._refresh_names()
+        self.root.current = "home"
+
+    def sign_out(self, reason: str = "manual") -> None:
+        if self.user is not None:
+            staff_service.sign_out(self.store, self.user.staff_id, reason)
+            if reason == "idle":
+                minutes = max(1, self.user.idle_logout_seconds // 60)
+                self._notice = (
+                    "Signed out after {minutes} min without a touch.",
+                    {"minutes": minutes},
+                )
+        self.user = None
+        self._refresh_names()
+        self.root.current = "login"
+
+    def take_notice(self) -> tuple[str, dict[str, Any]] | None:
+        notice, self._notice = self._notice, None
+        return notice
+
+    def note_activity(self) -> None:
+        self.last_activity = self.clock()
+
+    def check_idle(self, *_args: Any) -> None:
+        if self.user is None:
+            return
+        if self.clock() - self.last_activity >= self.user.idle_logout_seconds:
+            self.sign_out(reason="idle")
+
+    # -- navigation -------------------------------------------------------------------------
+
+    def go_home(self) -> None:
+        self.root.current = "home" if self.user else "login"
+
+    def open_screen(self, name: str) -> None:
+        entry: ScreenEntry | None = next((e for e in HOME_TILES if e.name == name), None)
+        if self.user is None or entry is None:
+            self.go_home()
+            return
+        if entry.roles and not entry.roles & self.user.roles:
+            raise NotAllowed("Your roles do not open this screen.")
+        self.root.current = name

@@ -1,0 +1,16 @@
+"""Colours, in one place. States are never shown by colour alone: text always says them."""
+
+BACKGROUND = (0.11, 0.12, 0.14, 1)
+PANEL = (0.17, 0.18, 0.21, 1)
+HEADER = (0.08, 0.22, 0.30, 1)
+TEXT = (0.95, 0.95, 0.95, 1)
+MUTED = (0.70, 0.72, 0.76, 1)
+BUTTON = (0.27, 0.29, 0.34, 1)
+BUTTON_DOWN = (0.40, 0.43, 0.50, 1)
+SELECTED = (0.16, 0.45, 0.70, 1)
+PRIMARY = (0.13, 0.52, 0.33, 1)
+PRIMARY_DOWN = (0.20, 0.66, 0.43, 1)
+DANGER = (0.70, 0.20, 0.18, 1)
+DANGER_DOWN = (0.85, 0.30, 0.28, 1)
+ERROR = (1.0, 0.45, 0.40, 1)
+OK = (0.55, 0.90, 0.60, 1)

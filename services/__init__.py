@@ -1,0 +1,1 @@
+"""Use cases, one module per capability. Plain Python: nothing here imports Kivy."""

@@ -1,0 +1,83 @@
+"""The audit log: append an event inside the caller's transaction; read the newest events."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from db.store import Store
+from models import AuditEvent, Role, Staff, utcnow
+
+
+def record(
+    session: Session,
+    *,
+    action: str,
+    object_type: str,
+    object_id: object = "",
+    actor_id: int | None = None,
+    actor_label: str = "",
+    approver_id: int | None = None,
+    **detail: Any,
+) -> AuditEvent:
+    event = AuditEvent(
+        at=utcnow(),
+        actor_id=actor_id,
+        actor_label=actor_label,
+        approver_id=approver_id,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        detail=json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str),
+    )
+    session.add(event)
+    return event
+
+
+class AuditLine(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    at: datetime
+    actor: str
+    approver: str
+    action: str
+    object_type: str
+    object_id: str
+    detail: str
+
+
+def recent_events(store: Store, viewer_id: int, limit: int = 200) -> list[AuditLine]:
+    """The newest events first. Only a manager may read the log."""
+    from services.staff import require_role  # staff imports audit; import here to avoid a cycle
+
+    limit = max(1, min(int(limit), 1000))
+    actor = aliased(Staff)
+    approver = aliased(Staff)
+    with store.read() as s:
+        require_role(s, viewer_id, Role.MANAGER)
+        rows = s.execute(
+            select(AuditEvent, actor.name, approver.name)
+            .outerjoin(actor, AuditEvent.actor_id == actor.id)
+            .outerjoin(approver, AuditEvent.approver_id == approver.id)
+            .order_by(AuditEvent.id.desc())
+            .limit(limit)
+        ).all()
+        return [
+            AuditLine(
+                id=e.id,
+                at=e.at,
+                actor=actor_name or e.actor_label,
+                approver=approver_name or "",
+                action=e.action,
+                object_type=e.object_type,
+                object_id=e.object_id,
+                detail=e.detail,
+            )
+            for e, actor_name, approver_name in rows
+        ]
