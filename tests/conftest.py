@@ -18,6 +18,7 @@ os.environ.setdefault("KCFG_GRAPHICS_HEIGHT", "800")
 
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -72,14 +73,8 @@ def _sqlite_copy(template: Path, target: Path) -> str:
     return f"sqlite:///{target}"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """The URL of a freshly migrated, empty database of each kind."""
-    if request.param == "sqlite":
-        template = request.getfixturevalue("sqlite_template")
-        yield _sqlite_copy(template, tmp_path / "tableside.db")
-        return
-    template_name = request.getfixturevalue("pg_template")
+@contextmanager
+def _pg_copy(template_name: str) -> Iterator[str]:
     name = f"tableside_t_{uuid.uuid4().hex[:12]}"
     admin = _pg_admin()
     with admin.connect() as conn:
@@ -90,6 +85,24 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a freshly migrated, empty database of each kind."""
+    if request.param == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        yield _sqlite_copy(template, tmp_path / "tableside.db")
+        return
+    with _pg_copy(request.getfixturevalue("pg_template")) as url:
+        yield url
+
+
+@pytest.fixture
+def pg_url(pg_template: str) -> Iterator[str]:
+    """A migrated, empty PostgreSQL database (for tests that are about PostgreSQL itself)."""
+    with _pg_copy(pg_template) as url:
+        yield url
 
 
 @pytest.fixture
