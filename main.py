@@ -112,6 +112,9 @@ def cmd_backup(url: str, target: Path) -> str:
 
 
 def run_app(store: Store, lang: str) -> None:
+    # On a desktop, open a window the size of the common 10-inch tablet (1280×800).
+    os.environ.setdefault("KCFG_GRAPHICS_WIDTH", "1280")
+    os.environ.setdefault("KCFG_GRAPHICS_HEIGHT", "800")
     from screens.app import TablesideApp
 
     TablesideApp(store, lang=lang).run()
