@@ -17,6 +17,7 @@ from kivy.properties import ObjectProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager, SlideTransition
 
 from db.store import Store
+from screens.checklists import load_checklist_templates
 from screens.home import HomeScreen
 from screens.localizer import Localizer
 from screens.login import LoginScreen
@@ -24,6 +25,7 @@ from screens.registry import HOME_TILES, ScreenEntry
 from screens.widgets import header, message_line, pin_pad, theme
 from services import staff as staff_service
 from services.errors import NotAllowed
+from services.print_spooler import SpoolerThread, start_print_spooler
 from services.restaurant import RestaurantInfo, restaurant_info
 from services.staff import SignedIn
 
@@ -53,6 +55,7 @@ class TablesideApp(App):
         animate: bool = True,
         lang: str = "en",
         clock: Callable[[], float] = time.monotonic,
+        checklist_folder: Path | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -60,11 +63,13 @@ class TablesideApp(App):
         self.animate = animate
         self.start_lang = lang
         self.clock = clock
+        self.checklist_folder = checklist_folder
         self.last_activity = clock()
         self.restaurant: RestaurantInfo | None = None
         self._notice: tuple[str, dict[str, Any]] | None = None
         self._kv_files: list[str] = []
         self._idle_event: Any = None
+        self.print_spooler: SpoolerThread | None = None
 
     # -- building ---------------------------------------------------------------------------
 
@@ -75,6 +80,10 @@ class TablesideApp(App):
         global_idmap["l"] = self.localizer
         self.localizer.bind(lang=self._on_language)
         self.restaurant = restaurant_info(self.store)
+        # At start, so a malformed template is refused (and logged) before anyone needs it.
+        self.checklist_templates = load_checklist_templates(self.checklist_folder)
+        # This tablet's printers (if TABLESIDE_PRINTERS names a set-up) print in the background.
+        self.print_spooler = start_print_spooler(self.store)
         self._refresh_names()
 
         screen_classes: list[tuple[str, type]] = [("login", LoginScreen), ("home", HomeScreen)]
@@ -97,6 +106,8 @@ class TablesideApp(App):
         return SCREENS / f"{cls.__module__.rsplit('.', 1)[-1]}.kv"
 
     def on_stop(self) -> None:
+        if self.print_spooler is not None:
+            self.print_spooler.stop()
         if self._idle_event is not None:
             self._idle_event.cancel()
         # Without this, every new App in the same process adds another copy of each rule.

@@ -8,7 +8,10 @@ from kivy.metrics import dp
 from kivy.uix.button import Button
 
 from screens.registry import tiles_for
+from screens.widgets import attention
 from screens.widgets.base import TablesideScreen
+
+_ = attention  # imported for its Factory registration, used by home.kv
 
 
 class HomeTile(Button):
@@ -28,6 +31,7 @@ class HomeScreen(TablesideScreen):
         user = self.app.user
         if user is None:
             return
+        self.ids.attention.refresh()
         tr = self.app.localizer._
         for entry in tiles_for(user.roles):
             tile = HomeTile(

@@ -153,7 +153,8 @@ def test_a_database_from_a_newer_app_is_refused_untouched(tmp_path: Path, sqlite
     db = tmp_path / "newer.db"
     migrate.backup_sqlite(source, db)
     with sqlite3.connect(db) as conn:
-        conn.execute("UPDATE alembic_version SET version_num = '9001_from_the_future'")
+        conn.execute("DELETE FROM alembic_version")
+        conn.execute("INSERT INTO alembic_version VALUES ('9001_from_the_future')")
     before = digest(db)
     for command in ("upgrade", "run"):
         result = run_main("--db", f"sqlite:///{db}", command)
@@ -167,7 +168,8 @@ def test_newer_postgresql_database_is_refused(pg_url: str) -> None:
 
     engine = create_engine(pg_url)
     with engine.begin() as conn:
-        conn.execute(text("UPDATE alembic_version SET version_num = '9001_from_the_future'"))
+        conn.execute(text("DELETE FROM alembic_version"))
+        conn.execute(text("INSERT INTO alembic_version VALUES ('9001_from_the_future')"))
     engine.dispose()
     result = run_main("--db", pg_url, "upgrade")
     assert result.returncode == 1

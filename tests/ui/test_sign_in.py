@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from models import AuditEvent, Staff
+from models import AuditEvent, Role, Staff
+from screens.localizer import load_catalogue
+from screens.registry import tiles_for
 from tests.ui.conftest import Driver
 
 # Demo staff (assets/demo/staff.toml; the README lists them).
 MANAGER = ("Zhou Min", "9999")
+
+
+def _titles_for(role: Role) -> list[str]:
+    """What home should offer a person with this one role, per the screen registry."""
+    return sorted(entry.title for entry in tiles_for(frozenset({role})))
 
 
 def _audit_count(ui: Driver, action: str) -> int:
@@ -21,8 +28,11 @@ def test_right_pin_reaches_home_with_the_screens_the_roles_allow(ui: Driver) -> 
     ui.screenshot("login-en")
     ui.sign_in("Wang Jianguo", "9999")
     assert ui.screen.name == "home"
-    tiles = sorted(t.text for t in ui.find(type(ui.button_with_text("Audit log"))))
-    assert tiles == ["Audit log", "Change my PIN"]
+    from screens.home import HomeTile
+
+    tiles = sorted(t.text for t in ui.find(HomeTile))
+    assert tiles == _titles_for(Role.MANAGER)
+    assert {"Audit log", "Change my PIN", "Checklists"} <= set(tiles)
     assert "Wang Jianguo" in ui.header("who").text and "Manager" in ui.header("who").text
     ui.screenshot("home-en")
     assert _audit_count(ui, "staff.signed_in") == 1
@@ -33,7 +43,10 @@ def test_a_waiter_sees_no_manager_screens(ui: Driver) -> None:
     assert ui.screen.name == "home"
     from screens.home import HomeTile
 
-    assert [t.text for t in ui.find(HomeTile)] == ["Change my PIN"]
+    tiles = sorted(t.text for t in ui.find(HomeTile))
+    assert tiles == _titles_for(Role.WAITER)
+    assert "Change my PIN" in tiles and "My tables" in tiles
+    assert not {"Audit log", "Checklists", "Checklist history"} & set(tiles)
 
 
 def test_wrong_pin_is_refused_with_tries_left(ui: Driver) -> None:
@@ -90,11 +103,15 @@ def test_language_switches_on_every_screen_at_run_time(ui: Driver) -> None:
     assert ui.screen.name == "home"
     from screens.home import HomeTile
 
-    assert sorted(t.text for t in ui.find(HomeTile)) == sorted(["审计日志", "修改我的PIN"])
+    zh = load_catalogue("zh")
+    assert sorted(t.text for t in ui.find(HomeTile)) == sorted(
+        zh[title] for title in _titles_for(Role.MANAGER)
+    )
+    assert {"审计日志", "修改我的PIN"} <= {t.text for t in ui.find(HomeTile)}
     assert "经理" in ui.header("who").text
     ui.screenshot("home-zh")
     ui.tap(ui.header("lang_button"))
-    assert sorted(t.text for t in ui.find(HomeTile)) == ["Audit log", "Change my PIN"]
+    assert sorted(t.text for t in ui.find(HomeTile)) == _titles_for(Role.MANAGER)
 
 
 def test_chinese_glyphs_are_real_not_boxes(ui: Driver) -> None:

@@ -1,0 +1,72 @@
+"""How a table looks wherever it is shown: a colour for its state AND the state in words
+(never colour alone), short names, and minutes. Shared by the floor, greeting and
+my-tables screens so a table reads the same on every tablet."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from datetime import datetime
+
+from services.floor_plan import STATE_WORDS, TableState
+
+Colour = tuple[float, float, float, float]
+
+# Chosen to stay apart for the common colour blindnesses as far as eight colours can;
+# the word on every table settles it. Bill requested is the one loud colour: 第6条 13
+# says the bill is brought as soon as the guest asks.
+STATE_COLOURS: dict[TableState, Colour] = {
+    TableState.FREE: (0.16, 0.50, 0.24, 1),
+    TableState.SEATED: (0.13, 0.40, 0.78, 1),
+    TableState.ORDERED: (0.42, 0.27, 0.70, 1),
+    TableState.EATING: (0.02, 0.50, 0.55, 1),
+    TableState.BILL_REQUESTED: (0.98, 0.70, 0.12, 1),
+    TableState.PAID: (0.48, 0.50, 0.54, 1),
+    TableState.NEEDS_RESET: (0.80, 0.22, 0.18, 1),
+    TableState.OUT_OF_SERVICE: (0.20, 0.20, 0.22, 1),
+}
+DARK_TEXT: Colour = (0.08, 0.08, 0.08, 1)
+LIGHT_TEXT: Colour = (1, 1, 1, 1)
+DIM_TEXT: Colour = (0.62, 0.64, 0.68, 1)
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def text_colour(state: TableState) -> Colour:
+    if state == TableState.BILL_REQUESTED:
+        return DARK_TEXT
+    if state == TableState.OUT_OF_SERVICE:
+        return DIM_TEXT
+    return LIGHT_TEXT
+
+
+def state_word(state: TableState, tr: Callable[..., str]) -> str:
+    return tr(STATE_WORDS[state])
+
+
+def short_name(name: str, lang: str) -> str:
+    """ "张伟 Zhang Wei" as 张伟 in Chinese and Zhang Wei in English; other names whole."""
+    first, _, rest = name.partition(" ")
+    if rest and _CJK.search(first) and not _CJK.search(rest):
+        return first if lang == "zh" else rest
+    return name
+
+
+def minutes_since(moment: datetime | None, now: datetime) -> int:
+    if moment is None:
+        return 0
+    return max(0, math.floor((now - moment).total_seconds() / 60))
+
+
+def plain(text: str) -> str:
+    """Text shown as typed inside a markup label: a guest called "[b]oss" stays so."""
+    return text.replace("&", "&amp;").replace("[", "&bl;").replace("]", "&br;")
+
+
+def guests(count: int, tr: Callable[..., str]) -> str:
+    return tr("1 guest") if count == 1 else tr("{size} guests", size=count)
+
+
+def children(count: int, tr: Callable[..., str]) -> str:
+    return tr("1 child") if count == 1 else tr("{count} children", count=count)
