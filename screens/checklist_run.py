@@ -13,6 +13,7 @@ from kivy.uix.boxlayout import BoxLayout
 
 from screens.checklist_popups import AnswerPopup, SignOffPopup
 from screens.widgets.base import TablesideScreen
+from screens.widgets.refreshing import Refreshing
 from services.checklist_runs import (
     CorrectItem,
     Result,
@@ -39,7 +40,8 @@ class RunItemRow(ButtonBehavior, BoxLayout):
     selected = BooleanProperty(False)
 
 
-class ChecklistRunScreen(TablesideScreen):
+class ChecklistRunScreen(Refreshing, TablesideScreen):
+    refresh_seconds = POLL_SECONDS
     run_id = NumericProperty(0)
     position = NumericProperty(1)
     signed = BooleanProperty(False)
@@ -51,7 +53,6 @@ class ChecklistRunScreen(TablesideScreen):
     status_text = StringProperty("")
 
     run: RunView | None = None
-    _poll: Any = None
     _scrolled_to = 0
 
     # -- loading ----------------------------------------------------------------------------
@@ -71,18 +72,13 @@ class ChecklistRunScreen(TablesideScreen):
 
     def on_enter(self, *_args: Any) -> None:
         # Another supervisor may tick the same run on another tablet: show it within seconds.
-        self._poll = Clock.schedule_interval(self._poll_tick, POLL_SECONDS)
-
-    def _poll_tick(self, _dt: float) -> bool | None:
-        if self.app is None or self.manager is None or self.manager.current != self.name:
-            return False  # the app stopped or the screen was left: stop polling
-        self.reload()
-        return None
+        self.start_refreshing()
 
     def on_leave(self, *_args: Any) -> None:
-        if self._poll is not None:
-            self._poll.cancel()
-            self._poll = None
+        self.stop_refreshing()
+
+    def refresh(self) -> None:
+        self.reload()
 
     def on_language(self) -> None:
         self._draw()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from kivy.clock import Clock
 from kivy.logger import Logger
 from kivy.metrics import dp
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
@@ -15,6 +14,7 @@ from kivy.uix.togglebutton import ToggleButton
 
 from screens.checklist_popups import SignedInPopup
 from screens.widgets.base import TablesideScreen
+from screens.widgets.refreshing import Refreshing
 from services.checklist_gate import override_seating_gate
 from services.checklist_runs import StartRun, start_run
 from services.checklist_templates import DEFAULT_FOLDER, TemplateSet, load_templates
@@ -67,7 +67,8 @@ class OverridePopup(SignedInPopup):
         self.screen.say("Seating was opened by a manager's override.")
 
 
-class ChecklistsScreen(TablesideScreen):
+class ChecklistsScreen(Refreshing, TablesideScreen):
+    refresh_seconds = 3
     period_id = NumericProperty(0)  # 0: the current service
     gate_text = StringProperty("")
     gate_open = BooleanProperty(False)
@@ -75,7 +76,6 @@ class ChecklistsScreen(TablesideScreen):
     refusals_text = StringProperty("")
 
     board: Board | None = None
-    _poll: Any = None
 
     def on_pre_enter(self, *_args: Any) -> None:
         self.period_id = 0
@@ -84,18 +84,13 @@ class ChecklistsScreen(TablesideScreen):
 
     def on_enter(self, *_args: Any) -> None:
         # Runs started or signed on another tablet show here within seconds.
-        self._poll = Clock.schedule_interval(self._poll_tick, 3)
-
-    def _poll_tick(self, _dt: float) -> bool | None:
-        if self.app is None or self.manager is None or self.manager.current != self.name:
-            return False  # the app stopped or the screen was left: stop polling
-        self.reload()
-        return None
+        self.start_refreshing()
 
     def on_leave(self, *_args: Any) -> None:
-        if self._poll is not None:
-            self._poll.cancel()
-            self._poll = None
+        self.stop_refreshing()
+
+    def refresh(self) -> None:
+        self.reload()
 
     def on_language(self) -> None:
         self._draw()
