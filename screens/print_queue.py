@@ -17,12 +17,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from kivy.app import App
-from kivy.clock import Clock
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
 from models import PrintKind, PrintState
 from screens.widgets.base import TablesideScreen
+from screens.widgets.refreshing import Refreshing
 from services import printing
 from services.errors import DomainError
 from services.printers import STATIONS
@@ -41,7 +41,8 @@ class PrintJobRow(BoxLayout):
     can_settle = BooleanProperty(False)
 
 
-class PrintQueueScreen(TablesideScreen):
+class PrintQueueScreen(Refreshing, TablesideScreen):
+    refresh_seconds = REFRESH_SECONDS
     job_count = NumericProperty(0)
     tablet_prints = BooleanProperty(False)
 
@@ -49,19 +50,20 @@ class PrintQueueScreen(TablesideScreen):
         super().__init__(**kwargs)
         self._jobs: list[printing.PrintJobView] = []
         self._reprint_keys: dict[int, str] = {}
-        self._refresh: Any = None
         app = App.get_running_app()
         self.tablet_prints = bool(app is not None and app.print_spooler is not None)
 
     def on_pre_enter(self, *_args: Any) -> None:
         self.clear_message()
         self.reload()
-        self._refresh = Clock.schedule_interval(lambda _dt: self.reload(), REFRESH_SECONDS)
+        # Stops by itself when the screen is left or the app stops (no timer outlives it).
+        self.start_refreshing()
 
     def on_leave(self, *_args: Any) -> None:
-        if self._refresh is not None:
-            self._refresh.cancel()
-            self._refresh = None
+        self.stop_refreshing()
+
+    def refresh(self) -> None:
+        self.reload()
 
     def on_language(self) -> None:
         self._draw()
