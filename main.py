@@ -84,8 +84,8 @@ def read_pin(from_stdin: bool) -> str:
 
 def prepare(url: str) -> Store:
     """Open the database, migrating it first; a new database gets the demo restaurant."""
-    from services.demo import load_demo
-    from services.restaurant import restaurant_info
+    from services.restaurant.demo import load_demo
+    from services.restaurant.settings import restaurant_info
 
     migrate.upgrade(url)
     store = Store(url)
@@ -133,14 +133,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             if result.backup:
                 print(f"A copy from before the upgrade is at {result.backup}")
         elif command == "load-demo":
-            from services.demo import load_demo
+            from services.restaurant.demo import load_demo
 
             migrate.upgrade(url)
             print(f"Loaded the demo restaurant: {load_demo(Store(url))}")
         elif command == "add-staff":
             from pydantic import ValidationError
 
-            from services.staff import NewStaff, add_staff
+            from services.people.staff import NewStaff, add_staff
 
             migrate.upgrade(url)
             try:
@@ -157,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             card = add_staff(Store(url), new)
             print(f"Added {card.name} ({card.number}): {', '.join(r.value for r in card.roles)}")
         elif command == "reset-pin":
-            from services.staff import reset_pin
+            from services.people.staff import reset_pin
 
             migrate.upgrade(url)
             card = reset_pin(Store(url), args.number, read_pin(args.pin_stdin))

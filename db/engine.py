@@ -3,7 +3,7 @@
 SQLite (one tablet): WAL, synchronous=FULL (an acknowledged order survives a power cut),
 foreign keys on, a busy timeout, and write transactions that begin IMMEDIATE so that two
 writers queue on the busy timeout instead of failing with "database is locked"
-(measured in ../shared/RELIABILITY.md). PostgreSQL (several tablets) through psycopg 3.
+(measured in docs/reliability.md). PostgreSQL (several tablets) through psycopg 3.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -14,29 +15,47 @@ from kivy.core.text import DEFAULT_FONT, LabelBase
 from kivy.core.window import Window  # the window must exist before any text is drawn
 from kivy.lang import Builder, global_idmap
 from kivy.properties import ObjectProperty, StringProperty
-from kivy.uix.screenmanager import NoTransition, ScreenManager, SlideTransition
+from kivy.uix.screenmanager import (
+    NoTransition,
+    Screen,
+    ScreenManager,
+    ScreenManagerException,
+    SlideTransition,
+)
 
 from db.store import Store
-from screens.checklists import load_checklist_templates
+from screens.checklists.board import load_checklist_templates
 from screens.home import HomeScreen
 from screens.localizer import Localizer
-from screens.login import LoginScreen
+from screens.people.login import LoginScreen
 from screens.registry import HOME_TILES, ScreenEntry
 from screens.widgets import header, message_line, pin_pad, theme
-from services import staff as staff_service
 from services.errors import NotAllowed
-from services.print_spooler import SpoolerThread, start_print_spooler
-from services.restaurant import RestaurantInfo, restaurant_info
-from services.staff import SignedIn
+from services.people import staff as staff_service
+from services.people.staff import SignedIn
+from services.permissions import allowed
+from services.printing.spooler import SpoolerThread, start_print_spooler
+from services.restaurant.settings import RestaurantInfo, restaurant_info
 
 SCREENS = Path(__file__).resolve().parent
 FONT = SCREENS.parent / "assets" / "fonts" / "wqy-microhei.ttc"
 # Shared rules first: screens' rules use the widgets they define.
 COMMON_KV = [SCREENS / "widgets" / "common.kv"]
 _ = (header, message_line, pin_pad)  # imported for their Factory registration, used by the kv files
+FIRST_SCREENS: dict[str, type] = {"login": LoginScreen, "home": HomeScreen}
 
 
 class TablesideRoot(ScreenManager):
+    def __init__(self, build: Callable[[str], Screen], **kwargs: Any) -> None:
+        self._build = build
+        super().__init__(**kwargs)
+
+    def get_screen(self, name: str) -> Screen:
+        # Setting `current` asks for the screen too, so navigation builds it on first use.
+        if not self.has_screen(name):
+            self.add_widget(self._build(name))
+        return super().get_screen(name)
+
     def on_touch_down(self, touch: Any) -> bool:
         App.get_running_app().note_activity()
         return bool(super().on_touch_down(touch))
@@ -86,24 +105,34 @@ class TablesideApp(App):
         self.print_spooler = start_print_spooler(self.store)
         self._refresh_names()
 
-        screen_classes: list[tuple[str, type]] = [("login", LoginScreen), ("home", HomeScreen)]
-        for entry in HOME_TILES:
-            module = importlib.import_module(f"screens.{entry.module}")
-            screen_classes.append((entry.name, getattr(module, entry.class_name)))
-        for path in COMMON_KV + [self._kv_for(cls) for _, cls in screen_classes]:
-            Builder.load_file(str(path))
-            self._kv_files.append(str(path))
-
-        root = TablesideRoot(transition=SlideTransition() if self.animate else NoTransition())
-        for name, cls in screen_classes:
-            root.add_widget(cls(name=name))
+        for path in COMMON_KV:
+            self._load_kv(path)
+        root = TablesideRoot(
+            self._build_screen, transition=SlideTransition() if self.animate else NoTransition()
+        )
         root.current = "login"
         self._idle_event = Clock.schedule_interval(self.check_idle, 1)
         return root
 
-    @staticmethod
-    def _kv_for(cls: type) -> Path:
-        return SCREENS / f"{cls.__module__.rsplit('.', 1)[-1]}.kv"
+    def _load_kv(self, path: Path) -> None:
+        if str(path) not in self._kv_files:
+            Builder.load_file(str(path))
+            self._kv_files.append(str(path))
+
+    def _build_screen(self, name: str) -> Screen:
+        """A screen is built the first time someone opens it: start-up stays quick, and a
+        screen nobody on this tablet uses costs nothing."""
+        if name in FIRST_SCREENS:
+            cls: type = FIRST_SCREENS[name]
+        else:
+            entry = next((e for e in HOME_TILES if e.name == name), None)
+            if entry is None:
+                raise ScreenManagerException(f"No screen is called {name!r}.")
+            cls = getattr(importlib.import_module(f"screens.{entry.module}"), entry.class_name)
+        # Each screen's rules sit beside its module: screens/<capability>/<name>.kv.
+        self._load_kv(Path(sys.modules[cls.__module__].__file__ or "").with_suffix(".kv"))
+        screen: Screen = cls(name=name)
+        return screen
 
     def on_stop(self) -> None:
         if self.print_spooler is not None:
@@ -177,6 +206,6 @@ class TablesideApp(App):
         if self.user is None or entry is None:
             self.go_home()
             return
-        if entry.roles and not entry.roles & self.user.roles:
+        if entry.action is not None and not allowed(self.user.roles, entry.action):
             raise NotAllowed("Your roles do not open this screen.")
         self.root.current = name

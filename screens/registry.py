@@ -7,86 +7,92 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models.staff import Role
+from services.permissions import Action, Role, allowed, roles_for
 
 
 @dataclass(frozen=True)
 class ScreenEntry:
     name: str  # the Screen's name in the ScreenManager
     title: str  # English; translated through the catalogue
-    roles: frozenset[Role]  # empty: everyone signed in
-    module: str  # screens.<module> holds the class and its .kv file
+    action: Action | None  # what the screen is for, from the permissions table; None: everyone
+    module: str  # screens.<module> holds the class, with its .kv file beside it
     class_name: str
     # False for a screen reached from another screen (a run opened from its list), not home.
     on_home: bool = True
 
+    @property
+    def roles(self) -> frozenset[Role]:
+        """The roles that may open it; empty for everyone signed in."""
+        return frozenset() if self.action is None else roles_for(self.action)
 
-ALL_ROLES: frozenset[Role] = frozenset()
-CHECKLIST_ROLES: frozenset[Role] = frozenset({Role.SUPERVISOR, Role.MANAGER})
-
-SEATING_ROLES: frozenset[Role] = frozenset({Role.GREETER, Role.SUPERVISOR, Role.MANAGER})
-ORDER_ROLES: frozenset[Role] = frozenset({Role.WAITER, Role.SUPERVISOR, Role.MANAGER})
 
 HOME_TILES: tuple[ScreenEntry, ...] = (
-    ScreenEntry("floor", "Floor plan", SEATING_ROLES, "floor", "FloorScreen"),
-    ScreenEntry("greeting", "Greet a party", SEATING_ROLES, "greeting", "GreetingScreen"),
-    ScreenEntry("my_tables", "My tables", frozenset({Role.WAITER}), "my_tables", "MyTablesScreen"),
+    ScreenEntry("floor", "Floor plan", Action.SEAT_PARTY, "floor.plan", "FloorScreen"),
+    ScreenEntry("greeting", "Greet a party", Action.SEAT_PARTY, "floor.greeting", "GreetingScreen"),
+    ScreenEntry("my_tables", "My tables", Action.SERVE_TABLES, "floor.my_tables", "MyTablesScreen"),
     # A party's order, opened from its table on the floor plan or on "My tables".
-    ScreenEntry("order", "Order", ORDER_ROLES, "order", "OrderScreen", on_home=False),
+    ScreenEntry("order", "Order", Action.TAKE_ORDER, "orders.order", "OrderScreen", on_home=False),
     ScreenEntry(
-        "read_back", "Read back", ORDER_ROLES, "read_back", "ReadBackScreen", on_home=False
+        "read_back",
+        "Read back",
+        Action.TAKE_ORDER,
+        "orders.read_back",
+        "ReadBackScreen",
+        on_home=False,
     ),
     ScreenEntry(
         "reset_tables",
         "Reset tables",
-        SEATING_ROLES | {Role.WAITER},
-        "reset_tables",
+        Action.RESET_TABLE,
+        "floor.reset_tables",
         "ResetTablesScreen",
     ),
     ScreenEntry(
         "lost_and_found",
         "Lost and found",
-        frozenset({Role.SUPERVISOR, Role.MANAGER}),
-        "lost_and_found",
+        Action.KEEP_LOST_PROPERTY,
+        "floor.lost_and_found",
         "LostAndFoundScreen",
     ),
     ScreenEntry(
         "stations",
         "Sections for the service",
-        frozenset({Role.SUPERVISOR}),
-        "stations",
+        Action.ASSIGN_SECTIONS,
+        "floor.stations",
         "StationsScreen",
     ),
-    ScreenEntry("audit_log", "Audit log", frozenset({Role.MANAGER}), "audit_log", "AuditLogScreen"),
-    ScreenEntry("change_pin", "Change my PIN", ALL_ROLES, "change_pin", "ChangePinScreen"),
+    ScreenEntry("audit_log", "Audit log", Action.READ_AUDIT_LOG, "audit_log", "AuditLogScreen"),
+    ScreenEntry("change_pin", "Change my PIN", None, "people.change_pin", "ChangePinScreen"),
     ScreenEntry(
         "menu_stock",
         "Sold out (86)",
-        frozenset({Role.SUPERVISOR, Role.MANAGER}),
-        "menu_stock",
+        Action.MARK_SOLD_OUT,
+        "menu.stock",
         "MenuStockScreen",
     ),
     ScreenEntry(
         "print_queue",
         "Print queue",
-        frozenset({Role.SUPERVISOR, Role.CASHIER, Role.MANAGER}),
-        "print_queue",
+        Action.MANAGE_PRINT_QUEUE,
+        "printing.queue",
         "PrintQueueScreen",
     ),
-    ScreenEntry("checklists", "Checklists", CHECKLIST_ROLES, "checklists", "ChecklistsScreen"),
+    ScreenEntry(
+        "checklists", "Checklists", Action.RUN_CHECKLIST, "checklists.board", "ChecklistsScreen"
+    ),
     ScreenEntry(
         "checklist_run",
         "Checklist",
-        CHECKLIST_ROLES,
-        "checklist_run",
+        Action.RUN_CHECKLIST,
+        "checklists.run",
         "ChecklistRunScreen",
         on_home=False,
     ),
     ScreenEntry(
         "checklist_history",
         "Checklist history",
-        CHECKLIST_ROLES,
-        "checklist_history",
+        Action.READ_CHECKLIST_HISTORY,
+        "checklists.history",
         "ChecklistHistoryScreen",
     ),
 )
@@ -99,13 +105,13 @@ class AttentionSource:
 
     module: str
     function: str
-    roles: frozenset[Role]  # empty: everyone signed in
+    action: Action
 
 
 ATTENTION_SOURCES: tuple[AttentionSource, ...] = (
-    AttentionSource("checklist_attention", "escalations", frozenset({Role.MANAGER})),
+    AttentionSource("checklists.attention", "escalations", Action.RESOLVE_ESCALATION),
 )
 
 
 def tiles_for(roles: frozenset[Role]) -> list[ScreenEntry]:
-    return [t for t in HOME_TILES if t.on_home and (not t.roles or t.roles & roles)]
+    return [t for t in HOME_TILES if t.on_home and (t.action is None or allowed(roles, t.action))]

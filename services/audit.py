@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from db.store import Store
-from models import AuditEvent, Role, Staff, utcnow
+from models import AuditEvent, Staff, utcnow
 
 
 def record(
@@ -54,13 +54,13 @@ class AuditLine(BaseModel):
 
 def recent_events(store: Store, viewer_id: int, limit: int = 200) -> list[AuditLine]:
     """The newest events first. Only a manager may read the log."""
-    from services.staff import require_role  # staff imports audit; import here to avoid a cycle
+    from services.permissions import Action, require  # permissions imports models only
 
     limit = max(1, min(int(limit), 1000))
     actor = aliased(Staff)
     approver = aliased(Staff)
     with store.read() as s:
-        require_role(s, viewer_id, Role.MANAGER)
+        require(s, viewer_id, Action.READ_AUDIT_LOG)
         rows = s.execute(
             select(AuditEvent, actor.name, approver.name)
             .outerjoin(actor, AuditEvent.actor_id == actor.id)

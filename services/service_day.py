@@ -35,7 +35,10 @@ class ServiceSlot:
 
 def restaurant_zone(session: Session) -> ZoneInfo:
     restaurant = session.get(Restaurant, 1)
-    name = restaurant.timezone if restaurant is not None else "UTC"
+    return zone_named(restaurant.timezone if restaurant is not None else "UTC")
+
+
+def zone_named(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):

@@ -20,11 +20,11 @@ from models import (
     ChecklistTick,
     SeatingGateOverride,
 )
-from services.checklist_runs import FailAction, Result, StartRun, TickItem, start_run, tick_item
-from services.checklist_templates import TemplateSet, load_templates
-from services.checklist_views import RunView
-from services.demo import load_demo
-from services.staff import staff_for_sign_in
+from services.checklists.runs import FailAction, Result, StartRun, TickItem, start_run, tick_item
+from services.checklists.templates import TemplateSet, load_templates
+from services.checklists.views import RunView
+from services.people.staff import staff_for_sign_in
+from services.restaurant.demo import load_demo
 
 # The demo restaurant is in Asia/Shanghai (UTC+8): lunch 11:00-14:00, dinner 17:00-21:30.
 BEFORE_LUNCH = datetime(2026, 3, 3, 2, 0, tzinfo=UTC)  # 10:00 local, inspection due 10:30

@@ -1,6 +1,6 @@
 """Shared fixtures: a migrated store on SQLite and on the real PostgreSQL server.
 
-Kivy's environment is set here, before anything can import kivy (see ../shared/UI-TESTING.md).
+Kivy's environment is set here, before anything can import kivy (see docs/ui-testing.md).
 """
 
 from __future__ import annotations

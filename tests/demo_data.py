@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from db.store import Store
 from models import MenuItem, Modifier, ModifierGroup, Staff
-from services import demo as demo_loader
-from services.demo import load_demo
-from services.pins import hash_pin
+from services.people.pins import hash_pin
+from services.restaurant import demo as demo_loader
+from services.restaurant.demo import load_demo
 
 SUPERVISOR = "S01"  # 李娜 Li Na, supervisor and cashier
 MANAGER = "M01"

@@ -23,12 +23,12 @@ from models import (
     Party,
     PrintJob,
 )
-from services import demo as demo_loader
-from services.order_sending import LineSeen, SendOrder, SentOrder, send_order
-from services.order_views import OrderView, order_view
-from services.order_voids import VoidLine, VoidReason, void_line
-from services.ordering import AddLine, add_line
-from services.pins import hash_pin
+from services.orders.sending import LineSeen, SendOrder, SentOrder, send_order
+from services.orders.taking import AddLine, add_line
+from services.orders.views import OrderView, order_view
+from services.orders.voids import VoidLine, VoidReason, void_line
+from services.people.pins import hash_pin
+from services.restaurant import demo as demo_loader
 from tests.seating_support import MANAGER_PIN, Floor
 
 ORDER_TABLES = (OrderLine, OrderSend, PrintJob, AuditEvent, Party)

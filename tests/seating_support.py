@@ -20,12 +20,12 @@ from models import (
     TableClosure,
     TableOccupancy,
 )
-from services.checklist_gate import override_seating_gate
-from services.demo import load_demo
-from services.guest_input import PartyDetails
-from services.seating import Seated, SeatParty, seat_party
-from services.staff import staff_for_sign_in
-from services.stations import AssignSection, assign_section
+from services.checklists.gate import override_seating_gate
+from services.floor.guest_input import PartyDetails
+from services.floor.seating import Seated, SeatParty, seat_party
+from services.floor.stations import AssignSection, assign_section
+from services.people.staff import staff_for_sign_in
+from services.restaurant.demo import load_demo
 
 # The demo restaurant is in Asia/Shanghai (UTC+8): lunch 11:00-14:00, dinner 17:00-21:30.
 LUNCH = datetime(2026, 3, 3, 4, 0, tzinfo=UTC)  # 12:00 local

@@ -13,8 +13,8 @@ from pathlib import Path
 from sqlalchemy import text
 
 from db.store import Store
-from services.checklist_runs import SignOff, sign_off_run
-from services.checklist_views import checklist_board, run_view
+from services.checklists.sign_off import SignOff, sign_off_run
+from services.checklists.views import checklist_board, run_view
 from tests.checklist_support import INSPECTION, Kitchen
 
 REPO = Path(__file__).resolve().parents[1]
@@ -25,9 +25,9 @@ TABLET = textwrap.dedent(
     """
     import sys, time
     from db.store import Store
-    from services.checklist_runs import Result, StartRun, TickItem, start_run, tick_item
-    from services.checklist_templates import load_templates
-    from services.staff import staff_for_sign_in
+    from services.checklists.runs import Result, StartRun, TickItem, start_run, tick_item
+    from services.checklists.templates import load_templates
+    from services.people.staff import staff_for_sign_in
 
     store = Store(sys.argv[1])
     supervisor = next(c.id for c in staff_for_sign_in(store) if c.number == "S01")

@@ -11,13 +11,13 @@ from sqlalchemy import select
 
 from db.store import Store
 from models import AuditEvent
-from services.checklist_gate import (
+from services.checklists.gate import (
     SeatingClosed,
     override_seating_gate,
     require_seating_open,
     seating_gate_status,
 )
-from services.checklist_runs import SignOff, sign_off_run
+from services.checklists.sign_off import SignOff, sign_off_run
 from services.errors import DomainError, NotAllowed
 from services.service_day import current_slot
 from tests.checklist_support import (

@@ -9,9 +9,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from services.checklist_gate import override_seating_gate
-from services.checklist_history import checklist_history, export_history_csv, history_csv
-from services.checklist_runs import FailAction, SignOff, sign_off_run
+from services.checklists.gate import override_seating_gate
+from services.checklists.history import checklist_history, export_history_csv, history_csv
+from services.checklists.runs import FailAction
+from services.checklists.sign_off import SignOff, sign_off_run
 from services.errors import DomainError, NotAllowed
 from tests.checklist_support import Kitchen, first, kitchen
 
@@ -43,7 +44,7 @@ def _a_day(kitchen: Kitchen) -> None:
 
 
 def resolve_all(kitchen: Kitchen) -> None:
-    from services.checklist_escalations import (
+    from services.checklists.escalations import (
         ResolveEscalation,
         open_escalations,
         resolve_escalation,

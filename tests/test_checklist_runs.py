@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import func, select, text
 
 from models import AuditEvent, ChecklistTick
-from services.checklist_escalations import (
+from services.checklists.escalations import (
     ResolveEscalation,
     open_escalations,
     resolve_escalation,
 )
-from services.checklist_runs import (
+from services.checklists.runs import (
     CorrectItem,
     FailAction,
     Result,
@@ -28,7 +28,7 @@ from services.checklist_runs import (
     start_run,
     tick_item,
 )
-from services.checklist_views import checklist_board, run_view
+from services.checklists.views import checklist_board, run_view
 from services.errors import DomainError, NotAllowed, NotFound
 from tests.checklist_support import BEFORE_LUNCH, INSPECTION, Kitchen, first, kitchen, tiny_png
 

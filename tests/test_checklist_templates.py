@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from services.checklist_templates import (
+from services.checklists.templates import (
     DEFAULT_FOLDER,
     ITEM_PROBLEM,
     Area,

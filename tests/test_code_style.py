@@ -34,8 +34,8 @@ def test_importing_services_loads_no_kivy() -> None:
     code = (
         "import importlib, pkgutil, sys\n"
         "import services\n"
-        "for m in pkgutil.iter_modules(services.__path__):\n"
-        "    importlib.import_module('services.' + m.name)\n"
+        "for m in pkgutil.walk_packages(services.__path__, 'services.'):\n"
+        "    importlib.import_module(m.name)\n"
         "import models, db.store, db.migrate\n"
         "loaded = sorted(n for n in sys.modules if n == 'kivy' or n.startswith('kivy.'))\n"
         "print(len(loaded), loaded[:5])\n"

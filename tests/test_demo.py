@@ -33,10 +33,11 @@ from models import (
     Staff,
     StaffRole,
 )
-from services import demo
-from services.demo import DEMO_FOLDER, DemoDataError, demo_pins, load_demo, read_demo
 from services.errors import DomainError
-from services.pins import pin_matches
+from services.people.pins import pin_matches
+from services.restaurant import demo
+from services.restaurant.demo import load_demo
+from services.restaurant.demo_files import DEMO_FOLDER, DemoDataError, demo_pins, read_demo
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ROW_TYPES: list[type[Base]] = [

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from db.store import Store
 from models import AuditEvent, MenuItem
-from services import menu
 from services.errors import DomainError, NotAllowed, NotFound
+from services.menu import catalog as menu
 from tests.demo_data import MANAGER, SUPERVISOR, WAITER, demo, item_id, modifier_id, staff_id
 
 _ = demo  # a fixture: imported so that pytest finds it here

@@ -26,8 +26,8 @@ from sqlalchemy import func, select, text
 
 from db.store import Store
 from models import AuditEvent, OrderSend, PartyStage, PrintJob, PrintState
-from services.print_spooler import PrintSpooler
-from services.printing import confirm_printed
+from services.printing.jobs import confirm_printed
+from services.printing.spooler import PrintSpooler
 from tests.order_support import Dining, dining, new_id
 from tests.ticket_samples import RawPrinter, file_setup
 
@@ -43,9 +43,9 @@ import sys, time
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 from db.store import Store
-from services.order_sending import LineSeen, SendOrder, send_order
-from services.order_views import order_view
-from services.print_spooler import PrintSpooler
+from services.orders.sending import LineSeen, SendOrder, send_order
+from services.orders.views import order_view
+from services.printing.spooler import PrintSpooler
 from tests.ticket_samples import tcp_setup
 
 url, party_id, waiter_id, send_id, mode, port = sys.argv[1:7]

@@ -20,9 +20,9 @@ from sqlalchemy import select
 
 from models import DiningTable, PartyStage, PrintJob
 from services.errors import Conflict, DomainError
-from services.ordering import RemoveLine, remove_line
-from services.seating import advance_party, guests_left
-from services.table_reset import ResetTable, reset_table
+from services.floor.seating import advance_party, guests_left
+from services.floor.table_reset import ResetTable, reset_table
+from services.orders.taking import RemoveLine, remove_line
 from tests.order_support import Dining, dining
 
 _ = dining  # a fixture, used by name

@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 
 from models import OrderSend, PartyStage, PrintJob
 from services.errors import Conflict, DomainError
-from services.menu import set_in_stock
-from services.order_sending import LineSeen, SendOrder, send_order
-from services.print_spooler import PrintSpooler
+from services.menu.catalog import set_in_stock
+from services.orders.sending import LineSeen, SendOrder, send_order
+from services.printing.spooler import PrintSpooler
 from tests.order_support import Dining, dining, new_id
 from tests.ticket_samples import file_setup
 

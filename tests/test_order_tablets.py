@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from db.store import Store
 from models import OrderSend, PrintJob
 from services.errors import Conflict
-from services.order_sending import SentOrder
-from services.ordering import ChangeLine, change_line
+from services.orders.sending import SentOrder
+from services.orders.taking import ChangeLine, change_line
 from tests.order_support import Dining, dining, new_id
 
 _ = dining  # a fixture, used by name

@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 
 from models import AuditEvent
 from services.errors import Conflict, DomainError, NotAllowed
-from services.order_voids import VoidReason
+from services.orders.voids import VoidReason
 from tests.order_support import Dining, dining, new_id
 
 _ = dining  # a fixture, used by name

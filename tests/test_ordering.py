@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from models import AuditEvent, PartyStage
 from services.errors import Conflict, DomainError, NotAllowed, NotFound
-from services.menu import set_in_stock
-from services.order_views import course_choices
-from services.ordering import ChangeLine, RemoveLine, change_line, remove_line
+from services.menu.catalog import set_in_stock
+from services.orders.taking import ChangeLine, RemoveLine, change_line, remove_line
+from services.orders.views import course_choices
 from tests.order_support import Dining, dining, new_id
 
 _ = dining  # a fixture, used by name

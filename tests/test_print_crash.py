@@ -20,9 +20,9 @@ from sqlalchemy import select
 
 from db.store import Store
 from models import PrintJob, PrintState, Staff, StaffRole
-from services import printing
-from services.print_spooler import PrintSpooler
-from services.ticket_paper import render
+from services.printing import jobs as printing
+from services.printing.paper import render
+from services.printing.spooler import PrintSpooler
 from tests.ticket_samples import RawPrinter, file_setup, request, tcp_setup
 
 REPO = Path(__file__).resolve().parents[1]
@@ -32,7 +32,7 @@ REPO = Path(__file__).resolve().parents[1]
 CHILD = """
 import sys, time
 from db.store import Store
-from services.print_spooler import PrintSpooler
+from services.printing.spooler import PrintSpooler
 from tests.ticket_samples import tcp_setup
 
 url, port, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]

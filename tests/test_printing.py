@@ -13,18 +13,18 @@ from sqlalchemy import func, select, update
 
 from db.store import Store
 from models import AuditEvent, PrintJob, PrintState, utcnow
-from services import printing
 from services.errors import Conflict, DomainError, NotAllowed
-from services.print_spooler import STALE_SENDING, PrintSpooler, backoff
-from services.printers import (
+from services.printing import jobs as printing
+from services.printing.paper import render
+from services.printing.printers import (
     PrinterConfig,
     PrinterSetup,
     files_setup,
     load_printer_setup,
     parse_address,
 )
-from services.ticket_paper import render
-from services.tickets import KitchenTicket
+from services.printing.spooler import STALE_SENDING, PrintSpooler, backoff
+from services.printing.tickets import KitchenTicket
 from tests.demo_data import SUPERVISOR, WAITER, demo, staff_id
 from tests.ticket_samples import (
     RawPrinter,
@@ -348,7 +348,7 @@ def test_the_background_spooler_recovers_then_prints_what_is_queued(
 ) -> None:
     import time
 
-    from services.print_spooler import SpoolerThread
+    from services.printing.spooler import SpoolerThread
 
     left_sending = _uncertain_candidate(demo)
     queued = queue(demo, "bar")

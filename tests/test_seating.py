@@ -10,12 +10,12 @@ from sqlalchemy import select
 
 from db.store import Store
 from models import AuditEvent, Party
-from services.checklist_gate import SeatingClosed
+from services.checklists.gate import SeatingClosed
 from services.errors import Conflict, DomainError, NotAllowed, NotFound
-from services.floor_plan import TableState, floor_view
-from services.guest_input import PartyDetails
-from services.seating import SeatParty, seat_party
-from services.waitlist import propose_tables
+from services.floor.guest_input import PartyDetails
+from services.floor.plan import TableState, floor_view
+from services.floor.seating import SeatParty, seat_party
+from services.floor.waitlist import propose_tables
 from tests.seating_support import LUNCH, Floor, floor, minutes
 
 _ = floor  # a fixture, used by name

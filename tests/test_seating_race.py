@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 
 from db.store import Store
 from models import TableOccupancy
-from services import seating
 from services.errors import Conflict
-from services.guest_input import PartyDetails
-from services.seating import Seated, SeatParty, seat_party
+from services.floor import seating
+from services.floor.guest_input import PartyDetails
+from services.floor.seating import Seated, SeatParty, seat_party
 from tests.seating_support import LUNCH, Floor, floor
 
 _ = floor  # a fixture, used by name

@@ -1,4 +1,4 @@
-"""The SQLite settings that keep acknowledged orders safe (see ../shared/RELIABILITY.md)."""
+"""The SQLite settings that keep acknowledged orders safe (see docs/reliability.md)."""
 
 from __future__ import annotations
 

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from db.store import Store
 from models import AuditEvent, Restaurant, Role, Staff, utcnow
-from services import staff as staff_service
 from services.errors import DomainError, NotAllowed, NotFound
-from services.staff import NewStaff
+from services.people import staff as staff_service
+from services.people.staff import NewStaff
 
 
 @pytest.fixture

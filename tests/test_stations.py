@@ -13,8 +13,8 @@ from sqlalchemy import event, select
 from db.store import Store
 from models import ServicePeriod
 from services.errors import DomainError, NotAllowed, NotFound
-from services.floor_plan import floor_view
-from services.stations import (
+from services.floor.plan import floor_view
+from services.floor.stations import (
     AssignSection,
     StationStatus,
     assign_section,

@@ -13,11 +13,11 @@ from sqlalchemy.exc import IntegrityError
 from db.store import Store
 from models import Party, PartyStage, TableOccupancy
 from services.errors import Conflict, DomainError, NotAllowed, NotFound
-from services.floor_plan import TableState, floor_view
-from services.occupancy import Moved
-from services.seating import advance_party
-from services.table_changes import MoveParty, join_tables, split_tables, transfer_party
-from services.table_reset import CloseTable, close_table, reopen_table
+from services.floor.occupancy import Moved
+from services.floor.plan import TableState, floor_view
+from services.floor.seating import advance_party
+from services.floor.table_changes import MoveParty, join_tables, split_tables, transfer_party
+from services.floor.table_reset import CloseTable, close_table, reopen_table
 from tests.seating_support import LUNCH, Floor, floor, minutes
 
 _ = floor  # a fixture, used by name

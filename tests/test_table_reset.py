@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from models import AuditEvent, PartyStage, TableOccupancy
 from services.errors import Conflict, DomainError, NotAllowed, NotFound
-from services.floor_plan import TableState, floor_view
-from services.lost_and_found import ReturnItem, found_items, keepers, return_item
-from services.seating import Seated, advance_party, guests_left
-from services.table_reset import FoundBelonging, ResetTable, reset_table
+from services.floor.lost_and_found import ReturnItem, found_items, keepers, return_item
+from services.floor.plan import TableState, floor_view
+from services.floor.seating import Seated, advance_party, guests_left
+from services.floor.table_reset import FoundBelonging, ResetTable, reset_table
 from tests.seating_support import LUNCH, Floor, floor, minutes
 
 _ = floor  # a fixture, used by name

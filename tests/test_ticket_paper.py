@@ -8,8 +8,8 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services import ticket_paper
-from services.printers import PrinterConfig
+from services.printing import paper as ticket_paper
+from services.printing.printers import PrinterConfig
 from tests.ticket_samples import dispatch_slip, kitchen_ticket, void_ticket
 
 ESC_INIT = b"\x1b@"

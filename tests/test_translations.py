@@ -23,8 +23,8 @@ def _domain_error_names() -> set[str]:
     import services
     from services.errors import DomainError
 
-    for module in pkgutil.iter_modules(services.__path__):
-        importlib.import_module(f"services.{module.name}")
+    for module in pkgutil.walk_packages(services.__path__, "services."):
+        importlib.import_module(module.name)
     names, todo = set(), [DomainError]
     while todo:
         cls = todo.pop()
@@ -57,7 +57,7 @@ def _python_sentences() -> set[str]:
                 value = first.value if isinstance(first, ast.Constant) else None
                 if name in callables and isinstance(value, str):
                     found.add(value)
-    from screens.change_pin import STEPS
+    from screens.people.change_pin import STEPS
 
     found.update(STEPS)
     found.update(entry.title for entry in HOME_TILES)

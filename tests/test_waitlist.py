@@ -13,12 +13,12 @@ from sqlalchemy import select
 from db.store import Store
 from models import AT_TABLE, Party, PartyStage
 from services.errors import DomainError, NotFound
-from services.floor_plan import FreeTable
-from services.guest_input import PartyDetails
-from services.seating import SeatParty, advance_party, guests_left, seat_party
-from services.table_offers import InLine, offer_tables
-from services.table_reset import CloseTable, ResetTable, close_table, reset_table
-from services.waitlist import (
+from services.floor.guest_input import PartyDetails
+from services.floor.plan import FreeTable
+from services.floor.seating import SeatParty, advance_party, guests_left, seat_party
+from services.floor.table_offers import InLine, offer_tables
+from services.floor.table_reset import CloseTable, ResetTable, close_table, reset_table
+from services.floor.waitlist import (
     add_to_waitlist,
     leave_waitlist,
     propose_tables,

@@ -11,9 +11,9 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from services.printers import PrinterConfig, PrinterSetup
-from services.printing import PrintRequest
-from services.tickets import (
+from services.printing.jobs import PrintRequest
+from services.printing.printers import PrinterConfig, PrinterSetup
+from services.printing.tickets import (
     DispatchSlip,
     KitchenTicket,
     Person,

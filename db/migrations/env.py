@@ -43,7 +43,7 @@ def _run(connection: Connection) -> None:
 
 def run_migrations_online() -> None:
     url = config.attributes["url"]
-    # Foreign keys off for SQLite (see ../shared/RELIABILITY.md: a batch rebuild of a parent
+    # Foreign keys off for SQLite (see docs/reliability.md: a batch rebuild of a parent
     # table with them on cascade-deleted its children); checked after the run instead.
     engine = make_engine(url, foreign_keys=False, poolclass=NullPool)
     try:

@@ -20,6 +20,7 @@ from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
 from services.errors import DomainError
+from services.permissions import allowed
 
 REFRESH_SECONDS = 5
 
@@ -64,7 +65,7 @@ class AttentionPanel(BoxLayout):
             return []
         found: list[AttentionItem] = []
         for source in ATTENTION_SOURCES:
-            if source.roles and not source.roles & app.user.roles:
+            if not allowed(app.user.roles, source.action):
                 continue
             function = getattr(importlib.import_module(f"screens.{source.module}"), source.function)
             try:

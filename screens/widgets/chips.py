@@ -12,7 +12,7 @@ from kivy.properties import ListProperty
 from kivy.uix.label import Label
 
 from screens.widgets import table_look
-from services.stations import StationStatus
+from services.floor.stations import StationStatus
 
 Colour = tuple[float, float, float, float]
 

@@ -22,7 +22,7 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.label import Label
 
 from screens.widgets import table_look
-from services.floor_plan import FloorView, TableState, TableView
+from services.floor.plan import FloorView, TableState, TableView
 
 # A table may grow by at most this share of its own size on each side.
 GROWTH = 0.5

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 
-from services.floor_plan import STATE_WORDS, TableState
+from services.floor.plan import STATE_WORDS, TableState
 
 Colour = tuple[float, float, float, float]
 

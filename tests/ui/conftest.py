@@ -1,6 +1,6 @@
 """Drive the real Tableside app headless: a fresh App per test, real touches, screenshots.
 
-Recipe from ../shared/UI-TESTING.md: one window per process, `_run_prepare()` instead of
+Recipe from docs/ui-testing.md: one window per process, `_run_prepare()` instead of
 `run()`, kv files unloaded when the app stops, no transitions.
 """
 
@@ -24,7 +24,7 @@ SCREENSHOTS = Path(os.environ.get("TABLESIDE_SCREENSHOTS", REPO / "artifacts" / 
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Path:
     """The demo restaurant loaded once; each UI test gets its own copy."""
-    from services.demo import load_demo
+    from services.restaurant.demo import load_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     migrate.backup_sqlite(sqlite_template, path)

@@ -11,14 +11,14 @@ from sqlalchemy import select
 
 from db.store import Store
 from models import DiningTable, PartyStage, Section, utcnow
-from services.checklist_gate import override_seating_gate
+from services.checklists.gate import override_seating_gate
 from services.errors import DomainError
-from services.guest_input import PartyDetails
-from services.seating import SeatParty, advance_party, guests_left, seat_party
+from services.floor.guest_input import PartyDetails
+from services.floor.seating import SeatParty, advance_party, guests_left, seat_party
+from services.floor.stations import AssignSection, assign_section
+from services.floor.table_reset import CloseTable, close_table
+from services.people.staff import staff_for_sign_in
 from services.service_day import ServiceSlot, current_slot, slots_on
-from services.staff import staff_for_sign_in
-from services.stations import AssignSection, assign_section
-from services.table_reset import CloseTable, close_table
 
 MANAGER_PIN = "9999"  # 王建国 Wang Jianguo
 

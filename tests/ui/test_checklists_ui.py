@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from db.store import Store
 from models import ChecklistEscalation, ChecklistRun, ChecklistTick
-from services.checklist_templates import DEFAULT_FOLDER
+from services.checklists.templates import DEFAULT_FOLDER
 from tests.checklist_support import tiny_png
 from tests.ui.conftest import Driver, FakeClock
 
@@ -49,7 +49,7 @@ def _no_popup(ui: Driver, left: int = 0) -> bool:
 
 
 def _open_inspection(ui: Driver) -> None:
-    from screens.checklists import BoardRow
+    from screens.checklists.board import BoardRow
 
     ui.tap(ui.button_with_text("Checklists"))
     assert ui.screen.name == "checklists"
@@ -268,7 +268,7 @@ def test_a_malformed_template_is_refused_at_start_with_its_reason(
         "pre_service_inspection",
     }
     ui.sign_in("Li Na", "8888")
-    from screens.checklists import BoardRow
+    from screens.checklists.board import BoardRow
 
     ui.tap(ui.button_with_text("Checklists"))
     refusal = ui.ids("refusals").text
@@ -282,7 +282,7 @@ def test_a_malformed_template_is_refused_at_start_with_its_reason(
 
 
 def test_the_refusal_is_logged_at_start(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    from screens.checklists import load_checklist_templates
+    from screens.checklists.board import load_checklist_templates
 
     (tmp_path / "broken.toml").write_text("code = [", encoding="utf-8")
     with caplog.at_level(logging.ERROR):
@@ -296,25 +296,24 @@ def _seed_past_days(store: Store) -> None:
     thing under test): on-time, late and missing lists, a fail, an escalation, an override."""
     from datetime import UTC, datetime, timedelta
 
-    from services.checklist_escalations import (
+    from services.checklists.escalations import (
         ResolveEscalation,
         open_escalations,
         resolve_escalation,
     )
-    from services.checklist_gate import override_seating_gate
-    from services.checklist_runs import (
+    from services.checklists.gate import override_seating_gate
+    from services.checklists.runs import (
         FailAction,
         Result,
-        SignOff,
         StartRun,
         TickItem,
-        sign_off_run,
         start_run,
         tick_item,
     )
-    from services.checklist_templates import load_templates
+    from services.checklists.sign_off import SignOff, sign_off_run
+    from services.checklists.templates import load_templates
+    from services.people.staff import staff_for_sign_in
     from services.service_day import local_today
-    from services.staff import staff_for_sign_in
 
     ids = {c.number: c.id for c in staff_for_sign_in(store)}
     templates = load_templates()

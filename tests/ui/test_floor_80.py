@@ -16,7 +16,8 @@ from db import migrate
 from db.store import Store
 from models import PartyStage
 from screens.widgets import table_look
-from services.demo import DEMO_FOLDER, load_demo
+from services.restaurant.demo import load_demo
+from services.restaurant.demo_files import DEMO_FOLDER
 from tests.ui.conftest import Driver
 from tests.ui.seating_setup import busy_floor, open_gate_today, out_of_service, staff_sections
 

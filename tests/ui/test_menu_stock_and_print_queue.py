@@ -6,8 +6,8 @@ from sqlalchemy import select, update
 
 from db.store import Store
 from models import MenuItem, PrintJob, PrintState, utcnow
-from services import printing
-from services.print_spooler import PrintSpooler
+from services.printing import jobs as printing
+from services.printing.spooler import PrintSpooler
 from tests.ticket_samples import free_port, request, tcp_setup
 from tests.ui.conftest import Driver
 
@@ -20,7 +20,7 @@ def _in_stock(ui: Driver, code: str) -> bool:
 
 
 def _row(ui: Driver, name: str):  # type: ignore[no-untyped-def]
-    from screens.menu_stock import StockRow
+    from screens.menu.stock import StockRow
 
     rows = ui.find(StockRow, lambda r: r.name == name)
     assert rows, f"no row for {name!r}"
@@ -99,7 +99,7 @@ def _state(ui: Driver, job_id: int) -> str:
 
 
 def test_print_queue_shows_what_did_not_print_and_a_person_settles_it(ui: Driver) -> None:
-    from screens.print_queue import PrintJobRow
+    from screens.printing.queue import PrintJobRow
 
     jobs = _seed_print_jobs(ui.app.store)
     ui.sign_in(*SUPERVISOR)
@@ -142,7 +142,7 @@ def test_print_queue_shows_what_did_not_print_and_a_person_settles_it(ui: Driver
 
 
 def _row_of(ui: Driver, job_id: int):  # type: ignore[no-untyped-def]
-    from screens.print_queue import PrintJobRow
+    from screens.printing.queue import PrintJobRow
 
     return ui.find(PrintJobRow, lambda r: r.job_id == job_id)[0]
 

@@ -16,13 +16,13 @@ from sqlalchemy import select
 
 from db.store import Store
 from models import DiningTable, MenuItem, OrderLine, OrderSend, PartyStage, PrintJob, Section
-from services.checklist_gate import override_seating_gate
-from services.guest_input import PartyDetails
-from services.menu import set_in_stock
-from services.order_views import order_view
-from services.seating import SeatParty, seat_party
-from services.staff import staff_for_sign_in
-from services.stations import AssignSection, assign_section
+from services.checklists.gate import override_seating_gate
+from services.floor.guest_input import PartyDetails
+from services.floor.seating import SeatParty, seat_party
+from services.floor.stations import AssignSection, assign_section
+from services.menu.catalog import set_in_stock
+from services.orders.views import order_view
+from services.people.staff import staff_for_sign_in
 from tests.order_support import new_id
 from tests.ui.conftest import Driver
 
@@ -90,7 +90,7 @@ def _open_order(ui: Driver) -> None:
 
 
 def _dish(ui: Driver, code: str) -> None:
-    from screens.order import MenuItemButton
+    from screens.orders.order import MenuItemButton
 
     item_id = _item(ui.app.store, code)
     ui.idle()  # the dishes shown were just laid out again
@@ -100,7 +100,7 @@ def _dish(ui: Driver, code: str) -> None:
 
 
 def _line_row(ui: Driver, words: str) -> Any:
-    from screens.order import OrderLineRow
+    from screens.orders.order import OrderLineRow
 
     ui.idle()
     rows = ui.find(OrderLineRow, lambda r: words in r.text)
@@ -168,7 +168,7 @@ def test_a_waiter_takes_reads_back_sends_and_voids_by_touch(ui: Driver) -> None:
 
     ui.tap(ui.ids("read_back_button"))
     assert ui.screen.name == "read_back"
-    from screens.read_back import ReadBackHeading, ReadBackRow
+    from screens.orders.read_back import ReadBackHeading, ReadBackRow
 
     # By course in the order they go out, then by seat, the shared dishes last.
     assert [h.text for h in ui.find(ReadBackHeading)] == ["Cold dishes", "Mains"]
@@ -238,9 +238,9 @@ def test_a_waiter_takes_reads_back_sends_and_voids_by_touch(ui: Driver) -> None:
 
 
 def test_a_void_clashing_with_another_tablet_reloads_and_says_so(ui: Driver) -> None:
-    from services.order_sending import LineSeen, SendOrder, send_order
-    from services.order_voids import VoidLine, VoidReason, void_line
-    from services.ordering import AddLine, add_line
+    from services.orders.sending import LineSeen, SendOrder, send_order
+    from services.orders.taking import AddLine, add_line
+    from services.orders.voids import VoidLine, VoidReason, void_line
 
     party_id = _seat_four(ui.app.store)
     store = ui.app.store

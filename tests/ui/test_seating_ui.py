@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from models import Party, PartyStage, TableOccupancy
 from screens.home import HomeTile
-from services.guest_input import PartyDetails
-from services.seating import SeatParty, seat_party
+from services.floor.guest_input import PartyDetails
+from services.floor.seating import SeatParty, seat_party
 from tests.ui.conftest import Driver
 from tests.ui.seating_setup import (
     busy_floor,

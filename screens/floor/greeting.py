@@ -1,0 +1,298 @@
+"""Greeting at the door (第5条 ①): how many guests, children and a high chair; the tables that
+fit, best first; one tap seats the party and gives it to the section's waiter. When nothing
+fits, the waitlist, served strictly in order of arrival (第6条 ⑥)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.factory import Factory
+from kivy.metrics import dp
+from kivy.properties import BooleanProperty, NumericProperty
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.button import Button
+from kivy.uix.label import Label
+from kivy.uix.togglebutton import ToggleButton
+
+from screens.widgets import built_ids, table_look
+from screens.widgets.base import TablesideScreen
+from screens.widgets.refreshing import Refreshing
+from screens.widgets.table_look import plain
+from services.errors import Conflict, DomainError
+from services.floor.guest_input import MAX_PARTY_SIZE, PartyDetails
+from services.floor.seating import SeatParty, seat_party
+from services.floor.waitlist import (
+    Proposals,
+    TableOffer,
+    WaitingParty,
+    add_to_waitlist,
+    leave_waitlist,
+    propose_tables,
+    waitlist,
+)
+from services.service_day import utcnow
+
+REFRESH_SECONDS = 5
+SIZE_BUTTONS = 12
+SHOWN_PROPOSALS = 6
+
+
+class GreetingScreen(Refreshing, TablesideScreen):
+    refresh_seconds = REFRESH_SECONDS
+    guests = NumericProperty(0)  # 0: not asked yet
+    child_guests = NumericProperty(0)
+    high_chair = BooleanProperty(False)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.proposals: Proposals | None = None
+        self.line: list[WaitingParty] = []
+
+    # -- coming and going --------------------------------------------------------------------
+
+    def on_pre_enter(self, *_args: Any) -> None:
+        self.clear_message()
+        self.start_over()
+        self.start_refreshing()
+
+    def on_leave(self, *_args: Any) -> None:
+        self.stop_refreshing()
+
+    def start_over(self) -> None:
+        self.guests = 0
+        self.child_guests = 0
+        self.high_chair = False
+        self.ids.name_input.text = ""
+        self.ids.note_input.text = ""
+        self.refresh()
+
+    def on_language(self) -> None:
+        self._draw_sizes()
+        self._draw_proposals()
+        self._draw_line()
+
+    def refresh(self, *_args: Any) -> None:
+        store = self.app.store
+        try:
+            self.proposals = propose_tables(store, int(self.guests)) if self.guests else None
+            self.line = waitlist(store)
+        except DomainError as error:
+            self.fail(error)
+        self._draw_sizes()
+        self._draw_proposals()
+        self._draw_line()
+
+    # -- the party ---------------------------------------------------------------------------
+
+    def _draw_sizes(self) -> None:
+        grid = self.ids.sizes
+        grid.clear_widgets()
+        for n in range(1, SIZE_BUTTONS + 1):
+            button = ToggleButton(
+                text=str(n),
+                font_size="30sp",
+                group="party_size",
+                state="down" if n == self.guests else "normal",
+            )
+            button.bind(on_release=lambda _b, n=n: self.choose_size(n))
+            self.ids[f"size_{n}"] = button
+            grid.add_widget(button)
+
+    def choose_size(self, size: int) -> None:
+        self.guests = max(0, min(size, MAX_PARTY_SIZE))
+        self.child_guests = min(self.child_guests, self.guests)
+        self.clear_message()
+        self.refresh()
+
+    def step_size(self, step: int) -> None:
+        self.choose_size(int(self.guests) + step)
+
+    def step_children(self, step: int) -> None:
+        self.child_guests = max(0, min(int(self.child_guests) + step, max(int(self.guests), 0)))
+        if self.child_guests and not self.high_chair:
+            self.high_chair = True  # 第6条 16: offer a high chair whenever children come
+
+    def _details(self) -> PartyDetails:
+        return PartyDetails(
+            size=int(self.guests),
+            children=int(self.child_guests),
+            high_chair=bool(self.high_chair),
+            name=self.ids.name_input.text,
+            note=self.ids.note_input.text,
+        )
+
+    # -- tables that fit ---------------------------------------------------------------------
+
+    def _draw_proposals(self) -> None:
+        box = self.ids.proposals
+        box.clear_widgets()
+        built_ids.forget(self.ids, "proposal_")
+        tr, loc = self.app.localizer._, self.app.localizer
+        proposals = self.proposals
+        if proposals is None:
+            box.add_widget(Hint(text=tr("Ask how many guests, then tap the number.")))
+            return
+        if proposals.no_waiters:
+            box.add_widget(
+                Hint(text=tr("No waiter has a section this service: ask the supervisor."))
+            )
+            return
+        offers = [*proposals.tables, *proposals.joined]
+        if not offers:
+            box.add_widget(
+                Hint(
+                    text=tr(
+                        "Nothing free fits a party of {size}: add them to the waitlist.",
+                        size=proposals.size,
+                    )
+                )
+            )
+            return
+        for i, offer in enumerate(offers[:SHOWN_PROPOSALS]):
+            title = tr("Table {tables}", tables=offer.number)
+            seats = tr("{seats} seats", seats=offer.seats)
+            where = loc.pick(offer.section_en, offer.section_zh)
+            waiter = table_look.short_name(offer.waiter_name, loc.lang)
+            load = tr("{count} guests now", count=offer.waiter_covers)
+            button = Factory.PrimaryButton if i == 0 else Button
+            widget = button(
+                text=f"[b]{title}[/b]  ·  {seats}\n" + plain(f"{where} · {waiter} ({load})"),
+                markup=True,
+                font_size="21sp",
+                size_hint_y=None,
+                height=dp(88),
+            )
+            widget.bind(on_release=lambda _b, o=offer: self.seat_at(o))
+            self.ids[f"proposal_{i}"] = widget
+            box.add_widget(widget)
+
+    def seat_at(self, offer: TableOffer) -> None:
+        try:
+            seated = seat_party(
+                self.app.store,
+                self.app.user.staff_id,
+                SeatParty(table_ids=offer.table_ids, guests=self._details()),
+            )
+        except DomainError as error:
+            self._refused(error)
+            return
+        self._seated(seated.size, seated.tables, seated.waiter_name, seated.waiter_number)
+        self.start_over()
+
+    def _seated(self, size: int, tables: list[str], waiter: str, number: str) -> None:
+        self.say(
+            "Party of {size} seated at table {tables}. Hand over the menus and tell "
+            "{waiter} ({number}).",
+            size=size,
+            tables=" + ".join(tables),
+            waiter=waiter,
+            number=number,
+        )
+
+    def _refused(self, error: DomainError) -> None:
+        if isinstance(error, Conflict):
+            self.refresh()  # the table went on another tablet: show what is free now
+        self.fail(error)
+
+    # -- the waitlist ------------------------------------------------------------------------
+
+    def add_to_waitlist(self) -> None:
+        if not self.guests:
+            self.fail(DomainError("Ask how many guests, then tap the number."))
+            return
+        try:
+            party = add_to_waitlist(self.app.store, self.app.user.staff_id, self._details())
+        except DomainError as error:
+            self._refused(error)
+            return
+        self.start_over()
+        position = next((i + 1 for i, p in enumerate(self.line) if p.id == party.id), 0)
+        self.say(
+            "{name}, party of {size}, is number {position} on the waitlist.",
+            name=party.name,
+            size=party.size,
+            position=position,
+        )
+
+    def _draw_line(self) -> None:
+        box = self.ids.line
+        box.clear_widgets()
+        built_ids.forget(self.ids, "seat_waiting_")
+        tr = self.app.localizer._
+        if not self.line:
+            box.add_widget(Hint(text=tr("Nobody is waiting.")))
+            return
+        now = utcnow()
+        for position, party in enumerate(self.line, start=1):
+            box.add_widget(WaitingRow(self, position, party, now))
+
+    def seat_waiting(self, party: WaitingParty) -> None:
+        if party.offer is None:
+            return
+        try:
+            seated = seat_party(
+                self.app.store,
+                self.app.user.staff_id,
+                SeatParty(table_ids=party.offer.table_ids, party_id=party.id),
+            )
+        except DomainError as error:
+            self._refused(error)
+            return
+        self.refresh()
+        self._seated(seated.size, seated.tables, seated.waiter_name, seated.waiter_number)
+
+    def gone(self, party: WaitingParty) -> None:
+        try:
+            leave_waitlist(self.app.store, self.app.user.staff_id, party.id)
+        except DomainError as error:
+            self._refused(error)
+            return
+        self.refresh()
+        self.say("{name} left the waitlist.", name=party.name)
+
+
+class Hint(Label):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("font_size", "19sp")
+        kwargs.setdefault("size_hint_y", None)
+        kwargs.setdefault("height", dp(96))
+        super().__init__(**kwargs)
+        self.bind(width=lambda *_: setattr(self, "text_size", (self.width - dp(12), None)))
+
+
+class WaitingRow(BoxLayout):
+    """One waiting party: name, size, minutes waited, and the table the line offers it."""
+
+    def __init__(self, screen: GreetingScreen, position: int, party: WaitingParty, now: Any):
+        super().__init__(size_hint_y=None, height=dp(78), spacing=dp(6))
+        tr = screen.app.localizer._
+        minutes = table_look.minutes_since(party.arrived_at, now)
+        facts = [
+            table_look.guests(party.size, tr),
+            tr("waiting {minutes} min", minutes=minutes),
+        ]
+        if party.high_chair:
+            facts.append(tr("high chair"))
+        words = BoxLayout(orientation="vertical")
+        for text, bold in ((f"{position}. {party.name}", True), (" · ".join(facts), False)):
+            line = Label(text=text, bold=bold, font_size="18sp", halign="left", shorten=True)
+            line.bind(size=lambda w, s: setattr(w, "text_size", s))
+            words.add_widget(line)
+        self.facts = words.children[0]
+        self.add_widget(words)
+        if party.offer is not None:
+            seat = Factory.PrimaryButton(
+                text=tr("Seat at {number}", number=party.offer.number),
+                size_hint_x=None,
+                width=dp(130),
+            )
+            seat.bind(on_release=lambda _b: screen.seat_waiting(party))
+            screen.ids[f"seat_waiting_{party.id}"] = seat
+            self.add_widget(seat)
+        else:
+            self.add_widget(
+                Label(text=tr("no table yet"), size_hint_x=None, width=dp(110), font_size="16sp")
+            )
+        gone = Button(text=tr("Gone"), size_hint_x=None, width=dp(80))
+        gone.bind(on_release=lambda _b: screen.gone(party))
+        self.add_widget(gone)

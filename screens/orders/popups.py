@@ -1,0 +1,217 @@
+"""The order screen's dialogs: choosing a dish's sauces and other choices (第6条 ⑩), changing a
+new line, looking at a sent one, and voiding it with a manager's PIN (第7条 ⑤). Their kv
+rules are in order.kv. Each dialog hands what was chosen to the screen, which calls the
+service; a refusal comes back as a DomainError and is shown in the dialog itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from kivy.app import App
+from kivy.metrics import dp
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.label import Label
+from kivy.uix.popup import Popup
+from kivy.uix.togglebutton import ToggleButton
+
+from screens.orders.text import money_text, pick, seat_word, tr
+from services.errors import DomainError
+from services.menu.catalog import MenuItemView, ModifierGroupView
+from services.orders.views import CourseChoice, LineView
+from services.orders.voids import REASON_WORDS, VoidReason
+
+Answer = Callable[..., DomainError | None]
+
+
+class ChoiceButton(ToggleButton):
+    choice_id = NumericProperty(0)
+
+
+class ChoicesBox(BoxLayout):
+    """A dish's choice groups: one row each, "required" where a choice must be made; a group
+    of one choice behaves like radio buttons, a group of several like check boxes."""
+
+    def __init__(self, groups: tuple[ModifierGroupView, ...], chosen: set[int], **kwargs: Any):
+        super().__init__(orientation="vertical", spacing=dp(6), size_hint_y=None, **kwargs)
+        self.bind(minimum_height=self.setter("height"))
+        self.buttons: list[ChoiceButton] = []
+        for group in groups:
+            name = pick(group.name_en, group.name_zh)
+            if group.required:
+                heading = tr("{group} (required)", group=name)
+            elif group.max_choices > 1:
+                heading = tr("{group} (up to {count})", group=name, count=group.max_choices)
+            else:
+                heading = tr("{group} (if wanted)", group=name)
+            self.add_widget(ChoiceHeading(text=heading, required=group.required))
+            row = BoxLayout(size_hint_y=None, height=dp(64), spacing=dp(8))
+            for modifier in group.modifiers:
+                label = pick(modifier.name_en, modifier.name_zh)
+                if modifier.price_delta_minor:
+                    label += f" +{money_text(modifier.price_delta_minor)}"
+                button = ChoiceButton(
+                    text=label,
+                    choice_id=modifier.id,
+                    group=f"choice-{group.id}" if group.max_choices == 1 else None,
+                    state="down" if modifier.id in chosen else "normal",
+                )
+                self.buttons.append(button)
+                row.add_widget(button)
+            self.add_widget(row)
+
+    def chosen(self) -> list[int]:
+        return [int(b.choice_id) for b in self.buttons if b.state == "down"]
+
+
+class ChoiceHeading(Label):
+    required = BooleanProperty(False)
+
+
+class ChoicesPopup(Popup):
+    """Asked when a tapped dish has choices: nothing is added until they are made."""
+
+    message = StringProperty("")
+    dish = StringProperty("")
+
+    def __init__(self, item: MenuItemView, add: Answer, **kwargs: Any) -> None:
+        self._add = add
+        super().__init__(**kwargs)
+        self.dish = pick(item.name_en, item.name_zh)
+        self.box = ChoicesBox(item.modifier_groups, set())
+        self.ids.choices.add_widget(self.box)
+
+    def confirm(self) -> None:
+        error = self._add(self.box.chosen())
+        if error is None:
+            self.dismiss()
+        else:
+            self.message = App.get_running_app().localizer.error(error)
+
+
+class LinePopup(Popup):
+    """A line tapped on the order. New: change quantity, seat, course, choices and note, or
+    remove it. Sent: its facts, and "Void". Voided: its facts, struck through."""
+
+    message = StringProperty("")
+    heading = StringProperty("")
+    facts = StringProperty("")
+    quantity = NumericProperty(1)
+    editable = BooleanProperty(True)
+    can_void = BooleanProperty(False)
+
+    def __init__(
+        self,
+        line: LineView,
+        item: MenuItemView | None,
+        guests: int,
+        courses: list[CourseChoice],
+        facts: str,
+        save: Answer,
+        remove: Answer,
+        void: Callable[[LineView], None],
+        **kwargs: Any,
+    ) -> None:
+        self.line = line
+        self._save, self._remove, self._void = save, remove, void
+        super().__init__(**kwargs)
+        self.heading = pick(line.name_en, line.name_zh)
+        self.facts = facts
+        self.quantity = line.quantity
+        self.editable = not line.sent
+        self.can_void = line.sent and not line.voided
+        self.seat_buttons: list[ToggleButton] = []
+        self.course_buttons: list[ToggleButton] = []
+        self.choices: ChoicesBox | None = None
+        if not self.editable:
+            return
+        for seat in [None, *range(1, guests + 1)]:
+            button = ToggleButton(
+                text=seat_word(seat),
+                group="line-seat",
+                allow_no_selection=False,
+                state="down" if seat == line.seat else "normal",
+            )
+            button.seat = seat
+            self.seat_buttons.append(button)
+            self.ids.seats.add_widget(button)
+        for course in courses:
+            button = ToggleButton(
+                text=pick(course.name_en, course.name_zh),
+                group="line-course",
+                allow_no_selection=False,
+                state="down" if course.id == line.course_id else "normal",
+            )
+            button.course_id = course.id
+            self.course_buttons.append(button)
+            self.ids.courses.add_widget(button)
+        if item is not None and item.modifier_groups:
+            self.choices = ChoicesBox(item.modifier_groups, {m.id for m in line.modifiers})
+            self.ids.choices.add_widget(self.choices)
+        self.ids.note.text = line.note
+
+    def step(self, by: int) -> None:
+        self.quantity = max(1, int(self.quantity) + by)
+
+    def seat(self) -> int | None:
+        down = [b for b in self.seat_buttons if b.state == "down"]
+        return down[0].seat if down else self.line.seat
+
+    def course_id(self) -> int:
+        down = [b for b in self.course_buttons if b.state == "down"]
+        return int(down[0].course_id) if down else self.line.course_id
+
+    def chosen(self) -> list[int]:
+        return self.choices.chosen() if self.choices else [m.id for m in self.line.modifiers]
+
+    def _answer(self, error: DomainError | None) -> None:
+        if error is None:
+            self.dismiss()
+        else:
+            self.message = App.get_running_app().localizer.error(error)
+
+    def save(self) -> None:
+        self._answer(self._save(self))
+
+    def remove(self) -> None:
+        self._answer(self._remove(self.line))
+
+    def void(self) -> None:
+        self.dismiss()
+        self._void(self.line)
+
+
+class VoidPopup(Popup):
+    """Why, and the manager's own PIN, entered here and now (第7条 ⑤: struck through and
+    signed). The waiter and the manager are both recorded."""
+
+    message = StringProperty("")
+    heading = StringProperty("")
+    reason = StringProperty("")
+
+    def __init__(self, line: LineView, void: Answer, **kwargs: Any) -> None:
+        self.line = line
+        self._void = void
+        super().__init__(**kwargs)
+        self.heading = f"{line.quantity} × {pick(line.name_en, line.name_zh)}"
+        for reason in VoidReason:
+            en, zh = REASON_WORDS[reason]
+            button = ToggleButton(text=pick(en, zh), group="void-reason", font_size="19sp")
+            button.reason = reason.value
+            button.bind(on_release=self._choose)
+            self.ids.reasons.add_widget(button)
+            self.ids[f"reason_{reason.value}"] = button
+
+    def _choose(self, button: ToggleButton) -> None:
+        self.reason = button.reason if button.state == "down" else ""
+
+    def confirm(self) -> None:
+        pad = self.ids.pad
+        pin, pad.pin = pad.pin, ""
+        reason = VoidReason(self.reason) if self.reason else None
+        error = self._void(self.line, reason, self.ids.words.text, pin)
+        if error is None:
+            self.dismiss()
+        else:
+            self.message = App.get_running_app().localizer.error(error)

@@ -1,0 +1,134 @@
+"""The read-back (第7条 ④: 点菜完毕后向客人重述其所点的菜): the new part of the order in large
+type, by course and seat, for the waiter to read to the guests. Only "Confirmed — send"
+sends it; "Rush" tells the kitchen the guests are in a hurry (第8条).
+
+The send's id is made when the read-back opens and kept until it is sent, so a double tap
+or a retry after an error sends once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from kivy.properties import BooleanProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.label import Label
+
+from screens.orders.text import escape, line_text, money_text, seat_word
+from screens.widgets.base import TablesideScreen
+from services.errors import Conflict, DomainError
+from services.orders.sending import LineSeen, SendOrder, send_order
+from services.orders.views import OrderView
+from services.printing.printers import STATIONS
+
+
+class ReadBackHeading(Label):
+    """A course, in the order the dishes go out (第8条)."""
+
+
+class ReadBackRow(BoxLayout):
+    """A line as it is read out: the seat (on its first line only), the dish in large type."""
+
+    seat_text = StringProperty("")
+    text = StringProperty("")
+
+
+class ReadBackScreen(TablesideScreen):
+    rush = BooleanProperty(False)
+    header_text = StringProperty("")
+    summary_text = StringProperty("")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.order: OrderView | None = None
+        self.client_send_id = ""
+
+    def show(self, order: OrderView) -> None:
+        self.order = order
+        self.client_send_id = str(uuid.uuid4())
+        self.rush = False
+        self.clear_message()
+
+    def on_pre_enter(self, *_args: Any) -> None:
+        self._draw()
+
+    def on_language(self) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        order = self.order
+        if order is None:
+            return
+        loc, tr = self.app.localizer, self.app.localizer._
+        self.header_text = tr(
+            "Table {table} · {guests} guests · Waiter {waiter} · {date}",
+            table=order.table_label,
+            guests=order.guests,
+            waiter=f"{order.waiter_name} ({order.waiter_number})",
+            date=order.order_date.isoformat(),
+        )
+        self.summary_text = tr(
+            "{count} new lines · {amount}",
+            count=len(order.new_lines),
+            amount=money_text(order.new_total_minor),
+        )
+        box = self.ids.groups
+        box.clear_widgets()
+        for course in order.read_back():
+            name = loc.pick(course.course_name_en, course.course_name_zh)
+            box.add_widget(ReadBackHeading(text=escape(name)))
+            for seat in course.seats:
+                for n, line in enumerate(seat.lines):
+                    main, facts = line_text(line, loc, place=False)
+                    text = f"{main}\n[size=20sp]{facts}[/size]" if facts else main
+                    who = seat_word(seat.seat) if n == 0 else ""
+                    box.add_widget(ReadBackRow(seat_text=who, text=text))
+
+    def toggle_rush(self) -> None:
+        self.rush = not self.rush
+
+    def back(self) -> None:
+        self.app.open_screen("order")
+
+    def send(self) -> None:
+        order = self.order
+        if order is None:
+            return
+        order_screen = self.app.root.get_screen("order")
+        try:
+            command = SendOrder(
+                client_send_id=self.client_send_id,
+                party_id=order.party_id,
+                lines=tuple(LineSeen(line_id=li.id, version=li.version) for li in order.new_lines),
+                rush=self.rush,
+            )
+            sent = send_order(self.app.store, self.app.user.staff_id, command)
+        except Conflict as error:
+            # What was read back is not what the order holds now: read it again.
+            order_screen.fail(error)
+            self.app.open_screen("order")
+            return
+        except DomainError as error:
+            self.fail(error)
+            return
+        self.order = None
+        if sent.rush:
+            order_screen.say(
+                "Sent as RUSH: order {ref}, {count} lines, to {stations}.",
+                ref=sent.order_ref,
+                count=len(sent.line_ids),
+                stations=self._stations(sent.print_jobs),
+            )
+        else:
+            order_screen.say(
+                "Sent: order {ref}, {count} lines, to {stations}.",
+                ref=sent.order_ref,
+                count=len(sent.line_ids),
+                stations=self._stations(sent.print_jobs),
+            )
+        self.app.open_screen("order")
+
+    def _stations(self, jobs: dict[str, int]) -> str:
+        loc = self.app.localizer
+        return ", ".join(loc.pick(*STATIONS.get(s, (s, s))) for s in jobs)

@@ -1,0 +1,73 @@
+"""Sign in: tap your name, then your PIN on the pad."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.metrics import dp
+from kivy.properties import NumericProperty, ObjectProperty
+from kivy.uix.togglebutton import ToggleButton
+
+from screens.widgets.base import TablesideScreen
+from services.errors import DomainError
+from services.people import staff as staff_service
+from services.people.staff import StaffCard
+
+
+class StaffButton(ToggleButton):
+    staff_id = NumericProperty(0)
+
+
+class LoginScreen(TablesideScreen):
+    selected = ObjectProperty(None, allownone=True)
+
+    def on_pre_enter(self, *_args: Any) -> None:
+        self.selected = None
+        self.ids.pad.pin = ""
+        notice = self.app.take_notice()
+        if notice:
+            sentence, params = notice
+            self.say(sentence, **params)
+        else:
+            self.clear_message()
+        self._people = staff_service.staff_for_sign_in(self.app.store)
+        self._draw_people()
+
+    def on_language(self) -> None:
+        self._draw_people()
+
+    def _draw_people(self) -> None:
+        grid = self.ids.people
+        grid.clear_widgets()
+        tr = self.app.localizer._
+        for person in getattr(self, "_people", []):
+            roles = " · ".join(tr(role.value.capitalize()) for role in person.roles)
+            button = StaffButton(
+                text=f"[b]{person.name}[/b]\n{person.number}  {roles}",
+                markup=True,
+                group="staff",
+                allow_no_selection=False,
+                staff_id=person.id,
+                size_hint_y=None,
+                height=dp(88),
+                font_size="19sp",
+                state="down" if self.selected and self.selected.id == person.id else "normal",
+            )
+            button.bind(on_release=lambda b, p=person: self.choose(p))
+            grid.add_widget(button)
+
+    def choose(self, person: StaffCard) -> None:
+        self.selected = person
+        self.ids.pad.pin = ""
+        self.clear_message()
+
+    def submit(self, pin: str) -> None:
+        if self.selected is None:
+            self.fail(DomainError("Tap your name first."))
+            return
+        try:
+            user = staff_service.sign_in(self.app.store, self.selected.id, pin)
+        except DomainError as error:
+            self.fail(error)
+            return
+        self.app.signed_in(user)

@@ -1,0 +1,85 @@
+"""Who may do what: the one table of actions and the roles allowed each.
+
+Services enforce it (`require`), the home screen reads it (`allowed`) to offer only the
+tiles a person can use, and a test tries every action as every role. A capability that
+adds a thing people do adds its action here, nowhere else.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy.orm import Session
+
+from models import Role, Staff
+from services.errors import NotAllowed, NotFound
+
+G, W, S, C, M = Role.GREETER, Role.WAITER, Role.SUPERVISOR, Role.CASHIER, Role.MANAGER
+
+
+class Action(StrEnum):
+    # floor and seating (第5条, 第10条)
+    SEAT_PARTY = "seat_party"  # greet, seat, keep the waitlist
+    MOVE_PARTY = "move_party"  # transfer, join, split tables
+    RESET_TABLE = "reset_table"  # belongings check and reset after the guests leave
+    CLOSE_TABLE = "close_table"  # out of service and back
+    SEE_GUESTS_OFF = "see_guests_off"  # the paid party has left
+    ASSIGN_SECTIONS = "assign_sections"
+    KEEP_LOST_PROPERTY = "keep_lost_property"
+    # ordering (第7条)
+    SERVE_TABLES = "serve_tables"  # look after the tables of one's own section
+    TAKE_ORDER = "take_order"  # add, change, send and void lines
+    ADVANCE_MEAL = "advance_meal"  # move a party on: ordered, eating, bill, paid
+    MARK_SOLD_OUT = "mark_sold_out"
+    # printing
+    QUEUE_PRINT = "queue_print"  # a piece of paper on its own (a reprint of a bill, say)
+    MANAGE_PRINT_QUEUE = "manage_print_queue"
+    # checklists (第3条, 第4条, 第11–13条)
+    RUN_CHECKLIST = "run_checklist"
+    READ_CHECKLIST_HISTORY = "read_checklist_history"
+    RESOLVE_ESCALATION = "resolve_escalation"
+    # the record
+    READ_AUDIT_LOG = "read_audit_log"
+
+
+ROLES_FOR: dict[Action, frozenset[Role]] = {
+    Action.SEAT_PARTY: frozenset({G, S, M}),
+    Action.MOVE_PARTY: frozenset({G, W, S, M}),
+    Action.RESET_TABLE: frozenset({G, W, S, M}),
+    Action.CLOSE_TABLE: frozenset({S, M}),
+    Action.SEE_GUESTS_OFF: frozenset({G, W, S, C, M}),
+    Action.ASSIGN_SECTIONS: frozenset({S, M}),
+    Action.KEEP_LOST_PROPERTY: frozenset({S, M}),
+    Action.SERVE_TABLES: frozenset({W}),
+    Action.TAKE_ORDER: frozenset({W, S, M}),
+    Action.ADVANCE_MEAL: frozenset({W, C, S, M}),
+    Action.MARK_SOLD_OUT: frozenset({S, M}),
+    Action.QUEUE_PRINT: frozenset({W, S, C, M}),
+    Action.MANAGE_PRINT_QUEUE: frozenset({S, C, M}),
+    Action.RUN_CHECKLIST: frozenset({S, M}),
+    Action.READ_CHECKLIST_HISTORY: frozenset({S, M}),
+    Action.RESOLVE_ESCALATION: frozenset({M}),
+    Action.READ_AUDIT_LOG: frozenset({M}),
+}
+
+
+def allowed(roles: frozenset[Role] | set[Role], action: Action) -> bool:
+    return bool(ROLES_FOR[action] & set(roles))
+
+
+def roles_for(action: Action) -> frozenset[Role]:
+    return ROLES_FOR[action]
+
+
+def require(session: Session, staff_id: int, action: Action) -> Staff:
+    """The acting person, if one of their roles allows the action; else NotAllowed."""
+    staff = session.get(Staff, staff_id)
+    if staff is None or not staff.active:
+        raise NotFound("Unknown staff member.")
+    if not staff.role_set & ROLES_FOR[action]:
+        raise NotAllowed(
+            "{name} may not do this: it needs the role {roles}.",
+            name=staff.name,
+            roles=" / ".join(r.value for r in Role if r in ROLES_FOR[action]),
+        )
+    return staff
