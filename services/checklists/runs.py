@@ -100,7 +100,7 @@ def _slot(s: Session, command: StartRun, at: datetime | None) -> ServiceSlot:
     return slot
 
 
-def startfind_run(
+def start_run(
     store: Store,
     actor_id: int,
     command: StartRun,

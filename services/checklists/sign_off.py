@@ -25,7 +25,7 @@ class SignOff(BaseModel):
     pin: str
 
 
-def sign_offfind_run(
+def sign_off_run(
     store: Store, actor_id: int, command: SignOff, at: datetime | None = None
 ) -> RunView:
     """The supervisor signs with their own PIN, entered now. Refused while items are
