@@ -20,14 +20,13 @@ from services.checklists.runs import (
     CorrectItem,
     FailAction,
     Result,
-    SignOff,
     StartRun,
     TickItem,
     correct_item,
-    sign_off_run,
     start_run,
     tick_item,
 )
+from services.checklists.sign_off import SignOff, sign_off_run
 from services.checklists.views import checklist_board, run_view
 from services.errors import DomainError, NotAllowed, NotFound
 from tests.checklist_support import BEFORE_LUNCH, INSPECTION, Kitchen, first, kitchen, tiny_png

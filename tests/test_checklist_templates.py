@@ -88,7 +88,7 @@ def _of_kind(shipped: dict[str, ChecklistTemplate], kind: ChecklistKind) -> Chec
 
 def test_default_folder_is_the_repo_checklists_folder() -> None:
     assert DEFAULT_FOLDER.name == "checklists"
-    assert (DEFAULT_FOLDER.parent / "services" / "checklist_templates.py").is_file()
+    assert (DEFAULT_FOLDER.parent / "services" / "checklists" / "templates.py").is_file()
 
 
 def test_every_kind_is_shipped(shipped: dict[str, ChecklistTemplate]) -> None:

@@ -29,7 +29,7 @@ from pydantic_core import PydanticCustomError
 
 from services.errors import DomainError
 
-DEFAULT_FOLDER = Path(__file__).resolve().parent.parent / "checklists"
+DEFAULT_FOLDER = Path(__file__).resolve().parents[2] / "checklists"
 
 # The two message shapes, kept as constants so the catalogue can translate them.
 FILE_PROBLEM = "Checklist template {file}: {reason}"

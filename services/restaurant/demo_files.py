@@ -33,7 +33,7 @@ from models import (
 from services.errors import DomainError
 from services.people.pins import PIN_PATTERN
 
-DEMO_FOLDER = Path(__file__).resolve().parent.parent / "assets" / "demo"
+DEMO_FOLDER = Path(__file__).resolve().parents[2] / "assets" / "demo"
 
 RESTAURANT_FILE = "restaurant.toml"
 FLOOR_FILE = "floor.toml"
