@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import logging
 import os
 import shutil
 import subprocess
@@ -69,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
     reset.add_argument("--pin-stdin", action="store_true", help="read the PIN from standard input")
     backup = commands.add_parser("backup", help="back the database up to a file")
     backup.add_argument("target", type=Path, help="the backup file to write")
+    commands.add_parser(
+        "verify",
+        help="check that no audit event was changed, removed or inserted out of order, "
+        "and that the database's guards are in place (exit 1 if not)",
+    )
     return parser
 
 
@@ -100,8 +106,10 @@ def cmd_backup(url: str, target: Path) -> str:
         raise DomainError("{target} exists already; choose a new file name.", target=str(target))
     path = sqlite_path(url)
     if path is not None:
-        migrate.check_sqlite_file(Path(path))
-        migrate.backup_sqlite(Path(path), target)
+        if migrate.check_sqlite_file(Path(path)) is None:
+            raise StoreError(f"{path} holds no Tableside database: there is nothing to back up.")
+        # Read-only: a read-only file or folder can be backed up, and gets nothing beside it.
+        migrate.backup_sqlite(Path(path), target, read_only=True)
         return f"Backed up {path} to {target}"
     pg_dump = shutil.which("pg_dump")
     if url.startswith("postgresql") and pg_dump:
@@ -111,10 +119,57 @@ def cmd_backup(url: str, target: Path) -> str:
     raise DomainError("Backing up this database needs pg_dump, which was not found.")
 
 
+def cmd_verify(url: str) -> tuple[bool, str]:
+    """Walk the hash chains and look for the guard triggers, reading only."""
+    from db.chain import verify_store
+
+    revision = migrate.current_revision(url)
+    if revision is None:
+        raise StoreError("This database holds no Tableside data: there is nothing to verify.")
+    migrate.refuse_if_newer(revision)
+    if revision != migrate.head_revision():
+        raise StoreError(
+            f"This database is at schema {revision}: upgrade it first (python main.py upgrade)."
+        )
+    store = Store(url, read_only=True)
+    try:
+        report = verify_store(store)
+    finally:
+        store.dispose()
+    lines = []
+    for chain in report.chains:
+        lines.append(
+            f"{chain.chain}: {chain.rows} rows, head {chain.head_seq} {chain.head_digest[:16]}"
+        )
+        lines.extend(f"  PROBLEM: {p.what}" for p in chain.problems)
+    lines.extend(f"PROBLEM: the guard trigger {name} is missing" for name in report.missing_guards)
+    lines.append("Nothing was changed, removed or inserted." if report.ok else "NOT INTACT.")
+    return report.ok, "\n".join(lines)
+
+
+# Kivy's probes for optional extras it does not need here (multitouch through libmtdev, an
+# X cut buffer through xclip or xsel) log tracebacks and a CRITICAL line when they are
+# missing, which they are on most tablets: they mean nothing to the person starting the app.
+_HARMLESS_KIVY_LOGS = ("Input: MTDev is not supported", "Cutbuffer: Unable to find any")
+
+
+def _quiet_kivy() -> None:
+    """Start quietly: warnings and real errors only, and a clipboard that needs nothing
+    installed (SDL2's own). Set before the first import of kivy, which reads them."""
+    os.environ.setdefault("KCFG_KIVY_LOG_LEVEL", "warning")
+    os.environ.setdefault("KIVY_CLIPBOARD", "sdl2")
+    from kivy.logger import Logger  # kivy.logger loads no input provider nor clipboard yet
+
+    Logger.addFilter(lambda record: not str(record.msg).startswith(_HARMLESS_KIVY_LOGS))
+    # python-escpos reports at DEBUG where its capabilities file was read from.
+    logging.getLogger("escpos").setLevel(logging.WARNING)
+
+
 def run_app(store: Store, lang: str) -> None:
     # On a desktop, open a window the size of the common 10-inch tablet (1280×800).
     os.environ.setdefault("KCFG_GRAPHICS_WIDTH", "1280")
     os.environ.setdefault("KCFG_GRAPHICS_HEIGHT", "800")
+    _quiet_kivy()
     from screens.app import TablesideApp
 
     TablesideApp(store, lang=lang).run()
@@ -157,13 +212,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             card = add_staff(Store(url), new)
             print(f"Added {card.name} ({card.number}): {', '.join(r.value for r in card.roles)}")
         elif command == "reset-pin":
-            from services.people.staff import reset_pin
+            from services.people.staff import ResetPin, reset_pin
 
             migrate.upgrade(url)
-            card = reset_pin(Store(url), args.number, read_pin(args.pin_stdin))
+            command = ResetPin(number=args.number, pin=read_pin(args.pin_stdin))
+            card = reset_pin(Store(url), command)
             print(f"New PIN set for {card.name} ({card.number}); any lockout is lifted.")
         elif command == "backup":
             print(cmd_backup(url, args.target))
+        elif command == "verify":
+            intact, text = cmd_verify(url)
+            print(text)
+            if not intact:
+                return 1
     except (StoreError, DomainError) as exc:
         print(f"tableside: {exc}", file=sys.stderr)
         return 1

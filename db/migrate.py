@@ -8,6 +8,8 @@ if the upgrade fails (SQLite DDL under Alembic is not all-or-nothing).
 
 from __future__ import annotations
 
+import os
+import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,8 +19,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import ProgrammingError
 
-from db.engine import is_sqlite, make_engine, normalise_url, sqlite_path
+from db.engine import make_engine, normalise_url, sqlite_path
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -57,23 +60,57 @@ def known_revisions() -> set[str]:
     return {rev.revision for rev in script.walk_revisions()}
 
 
+# Tableside's own revisions are named NNNN_what; another application's Alembic ids are not.
+TABLESIDE_REVISION = re.compile(r"[0-9]{4}_[a-z0-9_]+")
+
+
+def _left(path: Path) -> str:
+    return f"{path} was left as it is."
+
+
+def read_only_uri(path: Path) -> str:
+    """A URI that reads the file without creating anything beside it.
+
+    `mode=ro` alone still creates -wal and -shm next to a WAL file and leaves them
+    (docs/reliability.md); `immutable=1` creates none but ignores an existing -wal, so it
+    is used only when there is no -wal: then the file is the whole database.
+    """
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    wal = path.with_name(path.name + "-wal")
+    return uri if wal.exists() else uri + "&immutable=1"
+
+
+def _refuse_foreign(path: Path, tables: list[str]) -> None:
+    shown = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
+    raise StoreError(
+        f"{path} is not a Tableside database: it holds another application's tables "
+        f"({shown}). {_left(path)}"
+    )
+
+
 def check_sqlite_file(path: Path) -> str | None:
     """Read-only check of a SQLite file. Returns its Alembic revision label (None if none).
 
-    Raises StoreError if the file is not a SQLite database or is damaged. Never writes.
+    Raises StoreError if the path is not a regular file, cannot be read, is not a SQLite
+    database, is damaged, or is another application's database. Never writes, and never
+    leaves a new file beside it.
     """
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder, not a database file: give the path of a file.")
+    if path.exists() and not path.is_file():
+        raise StoreError(f"{path} is not a regular file, so it cannot be a database.")
     if not path.exists() or path.stat().st_size == 0:
         return None
+    if not os.access(path, os.R_OK):
+        raise StoreError(f"{path} cannot be read: this user has no permission to read it.")
     with path.open("rb") as f:
         header = f.read(len(SQLITE_HEADER))
     if header != SQLITE_HEADER:
-        raise StoreError(
-            f"{path} is not a Tableside database (not a SQLite file). It was left as it is."
-        )
+        raise StoreError(f"{path} is not a Tableside database (not a SQLite file). {_left(path)}")
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
     except sqlite3.Error as exc:
-        raise StoreError(f"{path} cannot be opened: {exc}. It was left as it is.") from exc
+        raise StoreError(f"{path} cannot be opened: {exc}. {_left(path)}") from exc
     try:
         problems = [row[0] for row in conn.execute("PRAGMA quick_check").fetchall()]
         if problems != ["ok"]:
@@ -81,19 +118,57 @@ def check_sqlite_file(path: Path) -> str | None:
                 f"{path} is damaged ({problems[0]}). It was left as it is; "
                 "restore it from a backup (python main.py backup makes them)."
             )
-        has_version = conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
-        ).fetchone()
-        if not has_version:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"
+            )
+        ]
+        if "alembic_version" not in tables:
+            if tables:
+                _refuse_foreign(path, tables)
             return None
         rows = conn.execute("SELECT version_num FROM alembic_version").fetchall()
-        return "+".join(sorted(r[0] for r in rows)) or None
+        revision = "+".join(sorted(r[0] for r in rows)) or None
+    except sqlite3.OperationalError as exc:
+        # A healthy file that cannot be read here (its -shm cannot be made, say).
+        raise StoreError(f"{path} cannot be read here ({exc}). {_left(path)}") from exc
     except sqlite3.DatabaseError as exc:
-        raise StoreError(
-            f"{path} is damaged or not a database ({exc}). It was left as it is."
-        ) from exc
+        raise StoreError(f"{path} is damaged or not a database ({exc}). {_left(path)}") from exc
     finally:
         conn.close()
+    refuse_if_foreign_revision(revision, str(path))
+    return revision
+
+
+def refuse_if_foreign_revision(revision: str | None, where: str) -> None:
+    if revision is not None and not all(
+        TABLESIDE_REVISION.fullmatch(r) for r in revision.split("+")
+    ):
+        raise StoreError(
+            f"{where} is not a Tableside database: its schema ({revision[:40]}) belongs to "
+            f"another application. {where} was left as it is."
+        )
+
+
+def check_sqlite_writable(path: Path) -> None:
+    """Before a command that writes: the file and its folder must be writable (SQLite
+    writes the -wal and -shm files beside the database)."""
+    folder = path.parent
+    if path.exists() and not os.access(path, os.W_OK):
+        raise StoreError(
+            f"{path} is read-only: Tableside needs to write to its database. Make it "
+            f"writable (chmod u+w) or work on a copy. {_left(path)}"
+        )
+    existing = folder
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        raise StoreError(
+            f"The folder {existing} is read-only: SQLite needs to create files beside the "
+            f"database there. Choose a writable folder. {_left(path) if path.exists() else ''}"
+        )
 
 
 def current_revision(url: str) -> str | None:
@@ -103,12 +178,22 @@ def current_revision(url: str) -> str | None:
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
-            if not inspect(conn).has_table("alembic_version"):
+            inspector = inspect(conn)
+            tables = sorted(inspector.get_table_names())
+            if "alembic_version" not in tables:
+                if tables:
+                    raise StoreError(
+                        "This PostgreSQL database is not a Tableside database: it holds "
+                        f"another application's tables ({', '.join(tables[:5])}). "
+                        "It was left as it is."
+                    )
                 return None
             rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars()
-            return "+".join(sorted(rows)) or None
+            revision = "+".join(sorted(rows)) or None
     finally:
         engine.dispose()
+    refuse_if_foreign_revision(revision, "This PostgreSQL database")
+    return revision
 
 
 def refuse_if_newer(revision: str | None) -> None:
@@ -120,10 +205,16 @@ def refuse_if_newer(revision: str | None) -> None:
         )
 
 
-def backup_sqlite(source: Path, target: Path) -> Path:
-    """Copy a live SQLite database through the online backup API (never a file copy)."""
+def backup_sqlite(source: Path, target: Path, *, read_only: bool = False) -> Path:
+    """Copy a live SQLite database through the online backup API (never a file copy).
+
+    `read_only` opens the source without writing to it or beside it (the backup command:
+    a read-only file or folder can still be backed up)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(str(source))
+    if read_only:
+        src = sqlite3.connect(read_only_uri(source), uri=True)
+    else:
+        src = sqlite3.connect(str(source))
     dst = sqlite3.connect(str(target))
     try:
         src.backup(dst)
@@ -139,20 +230,40 @@ def upgrade(url: str) -> UpgradeResult:
     before = current_revision(url)
     refuse_if_newer(before)
     head = head_revision()
+    path = sqlite_path(url)
+    if path is not None:
+        # Checked even when nothing is to migrate: every caller of upgrade() writes next.
+        check_sqlite_writable(Path(path))
     if before == head:
         return UpgradeResult(before, head, None)
 
     backup: Path | None = None
-    path = sqlite_path(url) if is_sqlite(url) else None
     if path is not None:
         db_file = Path(path)
-        db_file.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            db_file.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"The folder {db_file.parent} cannot be made: {exc}.") from exc
         if before is not None:
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
             target = db_file.with_name(f"{db_file.name}.{before}.{stamp}.bak")
             backup = backup_sqlite(db_file, target)
     try:
         command.upgrade(alembic_config(url), "heads")
+    except ProgrammingError as exc:
+        if path is None and getattr(exc.orig, "sqlstate", "") == "42501":
+            # insufficient_privilege: the app's role (PostgreSQL rolls the migration back).
+            raise StoreError(
+                "This database needs an upgrade, which only the owner of its tables may do: "
+                "run python main.py upgrade connected as the owner (see the README). "
+                "The database was not changed."
+            ) from exc
+        if backup is not None and path is not None:
+            backup_sqlite(backup, Path(path))
+            raise StoreError(
+                f"Upgrading the database failed ({exc}); it was restored from {backup}."
+            ) from exc
+        raise
     except Exception as exc:
         if backup is not None and path is not None:
             backup_sqlite(backup, Path(path))

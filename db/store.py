@@ -17,9 +17,11 @@ from db.engine import WRITE_OPTION, is_sqlite, make_engine, normalise_url
 
 
 class Store:
-    def __init__(self, url: str, engine: Engine | None = None) -> None:
+    def __init__(self, url: str, engine: Engine | None = None, *, read_only: bool = False) -> None:
+        """`read_only`: a store for commands that only read (verify); see make_engine."""
         self.url = normalise_url(url)
-        self.engine = engine or make_engine(self.url)
+        self.read_only = read_only
+        self.engine = engine or make_engine(self.url, read_only=read_only)
         self._write_engine = self.engine.execution_options(**{WRITE_OPTION: True})
         self._write_sessions = sessionmaker(self._write_engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -30,6 +32,8 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
+        if self.read_only:
+            raise RuntimeError("this store was opened read-only")
         session = self._write_sessions()
         try:
             with session.begin():

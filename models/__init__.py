@@ -2,6 +2,7 @@
 
 from models.audit import AuditEvent
 from models.base import Base, UTCDateTime, utcnow
+from models.billing import Bill, BillPart, Discount, InvoiceCounter
 from models.checklist import (
     ChecklistEscalation,
     ChecklistRun,
@@ -21,24 +22,43 @@ from models.menu import (
     ModifierGroup,
 )
 from models.ordering import OrderLine, OrderSend
+from models.payments import AccountSigner, HouseAccount, Payment, PaymentMethod
 from models.printing import PrintJob, PrintKind, PrintState
 from models.restaurant import Restaurant, ServicePeriod
 from models.seating import AT_TABLE, Party, PartyStage, TableClosure, TableOccupancy
+from models.serving import (
+    CourseStage,
+    KitchenMarker,
+    PartyCourse,
+    StationTicket,
+    StationTicketLine,
+    StationTiming,
+    TableMark,
+    TableMarkKind,
+)
 from models.staff import Role, Staff, StaffRole
 from models.stations import SectionAssignment
 
 __all__ = [
     "AT_TABLE",
+    "AccountSigner",
     "Allergen",
     "AuditEvent",
     "Base",
+    "Bill",
+    "BillPart",
     "ChecklistEscalation",
     "ChecklistRun",
     "ChecklistRunItem",
     "ChecklistTick",
     "Course",
+    "CourseStage",
     "DiningTable",
+    "Discount",
     "FoundItem",
+    "HouseAccount",
+    "InvoiceCounter",
+    "KitchenMarker",
     "MenuCategory",
     "MenuItem",
     "MenuItemModifierGroup",
@@ -47,7 +67,10 @@ __all__ = [
     "OrderLine",
     "OrderSend",
     "Party",
+    "PartyCourse",
     "PartyStage",
+    "Payment",
+    "PaymentMethod",
     "PrintJob",
     "PrintKind",
     "PrintState",
@@ -59,7 +82,12 @@ __all__ = [
     "ServicePeriod",
     "Staff",
     "StaffRole",
+    "StationTicket",
+    "StationTicketLine",
+    "StationTiming",
     "TableClosure",
+    "TableMark",
+    "TableMarkKind",
     "TableOccupancy",
     "UTCDateTime",
     "utcnow",

@@ -1,6 +1,9 @@
-"""The append-only audit log.
+"""The append-only audit log, and the hash-chain columns any append-only record can carry.
 
-Database triggers (see the first migration) refuse UPDATE and DELETE on it.
+Database triggers (see the first migration) refuse UPDATE and DELETE on it; on PostgreSQL
+the app's role may only read and insert (0008_security). The chain (db/chain.py)
+shows what neither can prevent: a row changed, removed or inserted by someone who owns
+the database or holds the SQLite file.
 """
 
 from __future__ import annotations
@@ -8,12 +11,24 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from models.base import Base, UTCDateTime, utcnow
 
 
-class AuditEvent(Base):
+class Chained:
+    """Columns of a hash-chained table: the row's place in its chain, the digest of the
+    row before it and its own digest (of its content and that previous digest)."""
+
+    @declared_attr
+    def chain_seq(cls) -> Mapped[int]:
+        return mapped_column(Integer, unique=True)
+
+    prev_digest: Mapped[str] = mapped_column(String(64))
+    digest: Mapped[str] = mapped_column(String(64))
+
+
+class AuditEvent(Chained, Base):
     __tablename__ = "audit_event"
 
     # BigInteger on PostgreSQL; SQLite needs plain INTEGER for its rowid alias to autoincrement.

@@ -10,12 +10,21 @@ from models.base import Base
 
 class Section(Base):
     __tablename__ = "section"
+    __table_args__ = (
+        CheckConstraint(
+            "service_charge_bp IS NULL OR (service_charge_bp >= 0 AND service_charge_bp <= 10000)",
+            name="service_charge_range",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name_en: Mapped[str] = mapped_column(String(80))
     name_zh: Mapped[str] = mapped_column(String(80))
     sort: Mapped[int] = mapped_column(Integer, default=0)
+    # The section's own service charge (服务费) in basis points, private rooms often 10-15 %;
+    # None: the restaurant's rate.
+    service_charge_bp: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     tables: Mapped[list[DiningTable]] = relationship(
         back_populates="section", order_by="DiningTable.number"

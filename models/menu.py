@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import enum
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
@@ -70,6 +78,8 @@ class MenuItem(Base):
     allergens: Mapped[str] = mapped_column(String(200), default="")
     # False when the kitchen has run out ("86'd").
     in_stock: Mapped[bool] = mapped_column(Boolean, default=True)
+    # 第8条 ⑦: a hot dish (soup, sizzling plate, claypot): the guests are warned.
+    hot: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import time
 
-from sqlalchemy import CheckConstraint, Integer, String, Time
+from sqlalchemy import Boolean, CheckConstraint, Integer, String, Time
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
@@ -18,6 +18,7 @@ class Restaurant(Base):
         CheckConstraint(
             "service_charge_bp >= 0 AND service_charge_bp <= 10000", name="service_charge_range"
         ),
+        CheckConstraint("cash_rounding IN ('none', 'tenth', 'unit')", name="cash_rounding_known"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, default=1)
@@ -34,6 +35,12 @@ class Restaurant(Base):
     pin_max_attempts: Mapped[int] = mapped_column(Integer, default=5)
     pin_lockout_seconds: Mapped[int] = mapped_column(Integer, default=300)
     idle_logout_seconds: Mapped[int] = mapped_column(Integer, default=120)
+    # Billing (第9条): menu prices include tax or not; the service charge is taken of the
+    # amount before or after discounts; cash rounding (抹零): "none", "tenth" (down to 0.1
+    # of the main unit, 1 jiao) or "unit" (down to 1 yuan), always shown as its own line.
+    prices_include_tax: Mapped[bool] = mapped_column(Boolean, default=True)
+    service_charge_after_discounts: Mapped[bool] = mapped_column(Boolean, default=True)
+    cash_rounding: Mapped[str] = mapped_column(String(8), default="none")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}

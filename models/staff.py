@@ -17,6 +17,7 @@ class Role(enum.StrEnum):
     SUPERVISOR = "supervisor"
     CASHIER = "cashier"
     MANAGER = "manager"
+    KITCHEN = "kitchen"  # 厨房/传菜: the cooks and the pass
 
 
 class Staff(Base):
@@ -30,6 +31,10 @@ class Staff(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_pin_attempts: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Wrong manager PINs entered while this person asked for an approval (void, override):
+    # counted apart from sign-in, so guessing a manager's PIN locks the asker's approvals.
+    failed_approval_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    approvals_locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 

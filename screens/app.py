@@ -15,6 +15,7 @@ from kivy.core.text import DEFAULT_FONT, LabelBase
 from kivy.core.window import Window  # the window must exist before any text is drawn
 from kivy.lang import Builder, global_idmap
 from kivy.properties import ObjectProperty, StringProperty
+from kivy.uix.modalview import ModalView
 from kivy.uix.screenmanager import (
     NoTransition,
     Screen,
@@ -32,7 +33,7 @@ from screens.registry import HOME_TILES, ScreenEntry
 from screens.widgets import header, message_line, pin_pad, theme
 from services.errors import NotAllowed
 from services.people import staff as staff_service
-from services.people.staff import SignedIn
+from services.people.staff import SignedIn, SignOut
 from services.permissions import allowed
 from services.printing.spooler import SpoolerThread, start_print_spooler
 from services.restaurant.settings import RestaurantInfo, restaurant_info
@@ -112,6 +113,9 @@ class TablesideApp(App):
         )
         root.current = "login"
         self._idle_event = Clock.schedule_interval(self.check_idle, 1)
+        # A touch inside a dialog counts as activity too: dialogs sit on the window, above
+        # the screens, so the root never sees their touches.
+        Window.bind(on_touch_down=self._window_touched)
         return root
 
     def _load_kv(self, path: Path) -> None:
@@ -135,10 +139,12 @@ class TablesideApp(App):
         return screen
 
     def on_stop(self) -> None:
+        self.close_dialogs()
         if self.print_spooler is not None:
             self.print_spooler.stop()
         if self._idle_event is not None:
             self._idle_event.cancel()
+        Window.unbind(on_touch_down=self._window_touched)
         # Without this, every new App in the same process adds another copy of each rule.
         for path in self._kv_files:
             Builder.unload_file(path)
@@ -172,20 +178,32 @@ class TablesideApp(App):
 
     def sign_out(self, reason: str = "manual") -> None:
         if self.user is not None:
-            staff_service.sign_out(self.store, self.user.staff_id, reason)
+            staff_service.sign_out(self.store, self.user.staff_id, SignOut(reason=reason))
             if reason == "idle":
                 minutes = max(1, self.user.idle_logout_seconds // 60)
                 self._notice = (
                     "Signed out after {minutes} min without a touch.",
                     {"minutes": minutes},
                 )
+        # An open dialog would stay on top of the sign-in pad and act for nobody.
+        self.close_dialogs()
         self.user = None
         self._refresh_names()
         self.root.current = "login"
 
+    def close_dialogs(self) -> None:
+        """Every open dialog (ModalView, and so Popup) goes at once, without its fade: one
+        left on the window after sign-out would take the next person's taps."""
+        for child in list(Window.children):
+            if isinstance(child, ModalView):
+                child.dismiss(force=True, animation=False)
+
     def take_notice(self) -> tuple[str, dict[str, Any]] | None:
         notice, self._notice = self._notice, None
         return notice
+
+    def _window_touched(self, *_args: Any) -> None:
+        self.note_activity()
 
     def note_activity(self) -> None:
         self.last_activity = self.clock()

@@ -8,6 +8,7 @@ from kivy.metrics import dp
 from kivy.uix.button import Button
 
 from screens.registry import tiles_for
+from screens.serving import notice
 from screens.widgets import attention
 from screens.widgets.base import TablesideScreen
 
@@ -21,6 +22,8 @@ class HomeTile(Button):
 class HomeScreen(TablesideScreen):
     def on_pre_enter(self, *_args: Any) -> None:
         self._draw_tiles()
+        # From here on the waiter is told of news wherever they are (screens/serving).
+        notice.watch(self.app)
 
     def on_language(self) -> None:
         self._draw_tiles()

@@ -30,6 +30,10 @@ HOME_TILES: tuple[ScreenEntry, ...] = (
     ScreenEntry("floor", "Floor plan", Action.SEAT_PARTY, "floor.plan", "FloorScreen"),
     ScreenEntry("greeting", "Greet a party", Action.SEAT_PARTY, "floor.greeting", "GreetingScreen"),
     ScreenEntry("my_tables", "My tables", Action.SERVE_TABLES, "floor.my_tables", "MyTablesScreen"),
+    # 第8条: fired tickets in turn, per station or all of them at the pass.
+    ScreenEntry(
+        "kitchen", "Kitchen display", Action.WORK_KITCHEN, "serving.kitchen", "KitchenScreen"
+    ),
     # A party's order, opened from its table on the floor plan or on "My tables".
     ScreenEntry("order", "Order", Action.TAKE_ORDER, "orders.order", "OrderScreen", on_home=False),
     ScreenEntry(
@@ -62,6 +66,7 @@ HOME_TILES: tuple[ScreenEntry, ...] = (
         "StationsScreen",
     ),
     ScreenEntry("audit_log", "Audit log", Action.READ_AUDIT_LOG, "audit_log", "AuditLogScreen"),
+    ScreenEntry("staff", "Staff", Action.MANAGE_STAFF, "people.staff", "StaffScreen"),
     ScreenEntry("change_pin", "Change my PIN", None, "people.change_pin", "ChangePinScreen"),
     ScreenEntry(
         "menu_stock",
@@ -113,5 +118,23 @@ ATTENTION_SOURCES: tuple[AttentionSource, ...] = (
 )
 
 
+# Each role's main job comes first on home, so nobody hunts for what they are there for:
+# the greeter greets (第5条), the waiter serves their tables (第6–8条), the supervisor runs
+# the checklists before service (第3–4条). Screens named here that this tablet does not
+# have are skipped; everything else follows in the order of HOME_TILES.
+MAIN_JOBS: dict[Role, tuple[str, ...]] = {
+    Role.GREETER: ("greeting", "floor"),
+    Role.WAITER: ("my_tables",),
+    Role.SUPERVISOR: ("checklists", "floor", "stations"),
+    Role.CASHIER: ("print_queue",),
+    Role.MANAGER: ("floor", "checklists", "staff"),
+}
+
+
 def tiles_for(roles: frozenset[Role]) -> list[ScreenEntry]:
-    return [t for t in HOME_TILES if t.on_home and (t.action is None or allowed(roles, t.action))]
+    """The tiles a person may open: their roles' main jobs first (in the order of the roles),
+    then the rest."""
+    shown = [t for t in HOME_TILES if t.on_home and (t.action is None or allowed(roles, t.action))]
+    first = [name for role in Role if role in roles for name in MAIN_JOBS.get(role, ())]
+    rank = {name: i for i, name in reversed(list(enumerate(first)))}
+    return sorted(shown, key=lambda t: rank.get(t.name, len(rank)))

@@ -1,4 +1,9 @@
-"""The audit log: append an event inside the caller's transaction; read the newest events."""
+"""The audit log: append an event inside the caller's transaction; read the newest events.
+
+Every event is hash-chained to the one before it (db/chain.py), in the same
+transaction, so `python main.py verify` shows any event changed, removed or inserted
+later, even by someone the database could not stop.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +15,25 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+from db.chain import ChainSpec, link, register
 from db.store import Store
 from models import AuditEvent, Staff, utcnow
+
+
+def _content(event: AuditEvent) -> tuple[object, ...]:
+    return (
+        event.at,
+        event.actor_id,
+        event.actor_label,
+        event.approver_id,
+        event.action,
+        event.object_type,
+        event.object_id,
+        event.detail,
+    )
+
+
+AUDIT_CHAIN = register(ChainSpec(name="audit_event", model=AuditEvent, content=_content))
 
 
 def record(
@@ -35,6 +57,7 @@ def record(
         object_id=str(object_id),
         detail=json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str),
     )
+    link(session, AUDIT_CHAIN, event)
     session.add(event)
     return event
 

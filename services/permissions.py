@@ -15,6 +15,7 @@ from models import Role, Staff
 from services.errors import NotAllowed, NotFound
 
 G, W, S, C, M = Role.GREETER, Role.WAITER, Role.SUPERVISOR, Role.CASHIER, Role.MANAGER
+K = Role.KITCHEN
 
 
 class Action(StrEnum):
@@ -31,6 +32,13 @@ class Action(StrEnum):
     TAKE_ORDER = "take_order"  # add, change, send and void lines
     ADVANCE_MEAL = "advance_meal"  # move a party on: ordered, eating, bill, paid
     MARK_SOLD_OUT = "mark_sold_out"
+    # billing (第6条 13, 第9条)
+    REQUEST_BILL = "request_bill"  # the guest asked for the bill
+    PRESENT_BILL = "present_bill"  # print or show it, reprint it, split it
+    TAKE_PAYMENT = "take_payment"  # cash, card, wallets, signed charges, refunds
+    DISCOUNT = "discount"  # give a discount or comp (a manager's PIN approves it)
+    REOPEN_BILL = "reopen_bill"
+    MANAGE_ACCOUNTS = "manage_accounts"  # house accounts, their signers and statements
     # printing
     QUEUE_PRINT = "queue_print"  # a piece of paper on its own (a reprint of a bill, say)
     MANAGE_PRINT_QUEUE = "manage_print_queue"
@@ -38,8 +46,18 @@ class Action(StrEnum):
     RUN_CHECKLIST = "run_checklist"
     READ_CHECKLIST_HISTORY = "read_checklist_history"
     RESOLVE_ESCALATION = "resolve_escalation"
+    # serving (第8条)
+    FIRE_COURSE = "fire_course"  # fire the next course, or one "now"
+    SERVE_COURSE = "serve_course"  # a course served, a refill, a visit
+    WORK_KITCHEN = "work_kitchen"  # the kitchen screens: bump, recall
+    RUSH = "rush"  # guests in a hurry: the only way a ticket jumps the queue
+    SEE_ALL_TABLES = "see_all_tables"  # every table's needs, not only one's own
+    READ_SERVICE_TIMINGS = "read_service_timings"
+    SET_KITCHEN_TIMES = "set_kitchen_times"  # when a station's tickets turn amber and red
     # the record
     READ_AUDIT_LOG = "read_audit_log"
+    # people: add staff, set roles, reset PINs, lift lockouts, deactivate who left
+    MANAGE_STAFF = "manage_staff"
 
 
 ROLES_FOR: dict[Action, frozenset[Role]] = {
@@ -54,12 +72,26 @@ ROLES_FOR: dict[Action, frozenset[Role]] = {
     Action.TAKE_ORDER: frozenset({W, S, M}),
     Action.ADVANCE_MEAL: frozenset({W, C, S, M}),
     Action.MARK_SOLD_OUT: frozenset({S, M}),
+    Action.REQUEST_BILL: frozenset({W, S, C, M}),
+    Action.PRESENT_BILL: frozenset({W, S, C, M}),
+    Action.TAKE_PAYMENT: frozenset({S, C, M}),
+    Action.DISCOUNT: frozenset({W, S, C, M}),
+    Action.REOPEN_BILL: frozenset({M}),
+    Action.MANAGE_ACCOUNTS: frozenset({M}),
     Action.QUEUE_PRINT: frozenset({W, S, C, M}),
     Action.MANAGE_PRINT_QUEUE: frozenset({S, C, M}),
     Action.RUN_CHECKLIST: frozenset({S, M}),
     Action.READ_CHECKLIST_HISTORY: frozenset({S, M}),
     Action.RESOLVE_ESCALATION: frozenset({M}),
+    Action.FIRE_COURSE: frozenset({W, S, M}),
+    Action.SERVE_COURSE: frozenset({W, S, M}),
+    Action.WORK_KITCHEN: frozenset({K, S, M}),
+    Action.RUSH: frozenset({W, S, M, K}),
+    Action.SEE_ALL_TABLES: frozenset({S, M}),
+    Action.READ_SERVICE_TIMINGS: frozenset({S, M}),
+    Action.SET_KITCHEN_TIMES: frozenset({S, M}),
     Action.READ_AUDIT_LOG: frozenset({M}),
+    Action.MANAGE_STAFF: frozenset({M}),
 }
 
 

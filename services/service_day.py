@@ -5,19 +5,25 @@ UTC date changes at 08:00, in the middle of breakfast preparations.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Restaurant, ServicePeriod, utcnow
 
+# Waiters are at their stations half an hour before opening (第5条 2①).
+ARRIVE_BEFORE_OPENING = timedelta(minutes=30)
 
-@dataclass(frozen=True)
-class ServiceSlot:
-    """One service on one local date, with its opening and closing as UTC moments."""
+
+class ServiceSlot(BaseModel):
+    """One service on one local date, with its opening and closing as UTC moments. The
+    checklists, the floor and the screens all hold this one type; screens keep it so a
+    refresh needs no lookup."""
+
+    model_config = ConfigDict(frozen=True)
 
     period_id: int
     code: str
@@ -31,6 +37,10 @@ class ServiceSlot:
     def label(self) -> str:
         # Service layer messages cannot know the reader's language: give both names.
         return f"{self.name_en} {self.name_zh}".strip()
+
+    @property
+    def stations_due(self) -> datetime:
+        return self.opens - ARRIVE_BEFORE_OPENING
 
 
 def restaurant_zone(session: Session) -> ZoneInfo:

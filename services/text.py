@@ -37,6 +37,10 @@ COUNT_MAX = 1_000_000
 _CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _CONTROL_MULTI_LINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+# What trimming removes: ordinary blanks only. str.strip() alone would also remove the
+# separators \x1c-\x1f and \x85 (Python counts them as whitespace), so "\x1dV" (a
+# printer's paper cut) would be cleaned in silence instead of refused.
+_BLANK = " \t\r\n\u00a0\u3000"
 
 
 def checked_text(
@@ -48,7 +52,7 @@ def checked_text(
         value = ""
     if not isinstance(value, str):
         raise DomainError("Only text can be written here.")
-    text = value.strip()
+    text = value.strip(_BLANK)
     if required and not text:
         raise DomainError(required)
     if len(text) > max_length:
@@ -109,3 +113,12 @@ Flag = Annotated[bool, BeforeValidator(flag)]
 def required_text(max_length: int, sentence: str, *, multi_line: bool = False) -> BeforeValidator:
     """For a field that must not be left blank: the sentence says what to write."""
     return _text(max_length, required=sentence, multi_line=multi_line)
+
+
+def text_within(
+    max_length: int, *, required: str = "", multi_line: bool = False
+) -> BeforeValidator:
+    """The same policy for a field whose column is narrower than its kind's limit (a
+    String(200) written before the limits were made one): the column decides, so a
+    longer text is refused with the sentence, never cut off or failed at flush."""
+    return _text(max_length, required=required, multi_line=multi_line)

@@ -3,6 +3,7 @@ and row counts to prove that a refusal changed nothing."""
 
 from __future__ import annotations
 
+import re
 import struct
 import zlib
 from datetime import UTC, datetime
@@ -24,7 +25,7 @@ from services.checklists.runs import FailAction, Result, StartRun, TickItem, sta
 from services.checklists.templates import TemplateSet, load_templates
 from services.checklists.views import RunView
 from services.people.staff import staff_for_sign_in
-from services.restaurant.demo import load_demo
+from tests.database_support import install_demo
 
 # The demo restaurant is in Asia/Shanghai (UTC+8): lunch 11:00-14:00, dinner 17:00-21:30.
 BEFORE_LUNCH = datetime(2026, 3, 3, 2, 0, tzinfo=UTC)  # 10:00 local, inspection due 10:30
@@ -42,6 +43,9 @@ TABLES = (
     AuditEvent,
 )
 
+# What a refused PIN leaves in the log (a sign-in, an approval, a sign-off refused).
+REFUSAL = re.compile(r"refused|failed|locked")
+
 
 class Kitchen:
     """The demo restaurant in a store, with its people's ids by staff number."""
@@ -49,7 +53,7 @@ class Kitchen:
     def __init__(self, store: Store, *, load: bool = True) -> None:
         self.store = store
         if load:
-            load_demo(store)
+            install_demo(store)
         self.ids = {card.number: card.id for card in staff_for_sign_in(store)}
         self.templates: TemplateSet = load_templates()
 
@@ -70,6 +74,17 @@ class Kitchen:
             return {
                 t.__tablename__: s.scalar(select(func.count()).select_from(t)) or 0 for t in TABLES
             }
+
+    def assert_unchanged(self, before: dict[str, int]) -> None:
+        """No checklist row changed; the only new audit events, if any, are the refusals
+        services/people records for a wrong PIN (they stay in the log on purpose)."""
+        after = self.counts()
+        refusals = after.pop("audit_event") - before["audit_event"]
+        assert after == {k: v for k, v in before.items() if k != "audit_event"}
+        with self.store.read() as s:
+            actions = s.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+        assert refusals >= 0
+        assert all(REFUSAL.search(a) for a in actions[len(actions) - refusals :])
 
     def start(self, code: str = INSPECTION, at: datetime = BEFORE_LUNCH) -> RunView:
         return start_run(

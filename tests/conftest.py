@@ -22,24 +22,19 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from db import migrate
 from db.store import Store
-
-# The PostgreSQL server the tests use. CI makes sure it is there; the tests never skip it
-# unless TABLESIDE_TEST_SKIP_PG=1 is set by hand.
-PG_URL = os.environ.get("TABLESIDE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-SKIP_PG = os.environ.get("TABLESIDE_TEST_SKIP_PG") == "1"
-
-
-def _pg_admin():  # type: ignore[no-untyped-def]
-    return create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-
-
-def _pg_url_for(database: str) -> str:
-    return make_url(PG_URL).set(database=database).render_as_string(hide_password=False)
+from tests.database_support import (
+    PG_URL,
+    SKIP_PG,
+    DemoTemplates,
+    drop_pg_database,
+    pg_database,
+    pg_url_for,
+    sqlite_copy,
+    use_demo_templates,
+)
 
 
 @pytest.fixture(scope="session")
@@ -55,36 +50,33 @@ def pg_template() -> Iterator[str]:
     if SKIP_PG:
         pytest.skip("TABLESIDE_TEST_SKIP_PG=1 was set by hand")
     name = f"tableside_tpl_{uuid.uuid4().hex[:10]}"
-    admin = _pg_admin()
     try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        pg_database(name)
     except Exception as exc:  # the server must be there: fail loudly, never skip silently
         pytest.fail(f"PostgreSQL at {PG_URL} is not reachable: {exc}")
-    migrate.upgrade(_pg_url_for(name))
+    migrate.upgrade(pg_url_for(name))
     yield name
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    drop_pg_database(name)
 
 
-def _sqlite_copy(template: Path, target: Path) -> str:
-    migrate.backup_sqlite(template, target)
-    return f"sqlite:///{target}"
+@pytest.fixture(scope="session", autouse=True)
+def demo_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoTemplates]:
+    """The demo restaurant, loaded the first time a test asks for it (tests/demo_data.py,
+    the *_support.py helpers) and copied for every test after that."""
+    templates = DemoTemplates(tmp_path_factory.mktemp("demo"))
+    use_demo_templates(templates)
+    yield templates
+    use_demo_templates(None)
 
 
 @contextmanager
 def _pg_copy(template_name: str) -> Iterator[str]:
     name = f"tableside_t_{uuid.uuid4().hex[:12]}"
-    admin = _pg_admin()
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"'))
+    pg_database(name, template=template_name)
     try:
-        yield _pg_url_for(name)
+        yield pg_url_for(name)
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        drop_pg_database(name)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -92,7 +84,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """The URL of a freshly migrated, empty database of each kind."""
     if request.param == "sqlite":
         template = request.getfixturevalue("sqlite_template")
-        yield _sqlite_copy(template, tmp_path / "tableside.db")
+        yield sqlite_copy(template, tmp_path / "tableside.db")
         return
     with _pg_copy(request.getfixturevalue("pg_template")) as url:
         yield url
@@ -115,4 +107,4 @@ def store(db_url: str) -> Iterator[Store]:
 @pytest.fixture
 def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
     """A migrated, empty SQLite database (for tests that are about SQLite itself)."""
-    return _sqlite_copy(sqlite_template, tmp_path / "tableside.db")
+    return sqlite_copy(sqlite_template, tmp_path / "tableside.db")

@@ -5,32 +5,23 @@ Test modules import the `demo` fixture from here (`from tests.demo_data import d
 
 from __future__ import annotations
 
-import functools
-
 import pytest
 from sqlalchemy import select
 
 from db.store import Store
 from models import MenuItem, Modifier, ModifierGroup, Staff
-from services.people.pins import hash_pin
-from services.restaurant import demo as demo_loader
-from services.restaurant.demo import load_demo
+from tests.database_support import install_demo
 
 SUPERVISOR = "S01"  # 李娜 Li Na, supervisor and cashier
 MANAGER = "M01"
 WAITER = "W01"
 
 
-@functools.cache
-def _hash_once(pin: str) -> str:
-    return hash_pin(pin)
-
-
 @pytest.fixture
-def demo(store: Store, monkeypatch: pytest.MonkeyPatch) -> Store:
-    """The demo restaurant. Argon2 is slow on purpose; each demo PIN is hashed once a run."""
-    monkeypatch.setattr(demo_loader, "hash_pin", _hash_once)
-    load_demo(store)
+def demo(store: Store) -> Store:
+    """The demo restaurant: loaded once a run (Argon2 is slow on purpose), copied for
+    each test (tests/database_support.py)."""
+    install_demo(store)
     return store
 
 

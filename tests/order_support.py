@@ -4,8 +4,8 @@ a snapshot of everything an order touches, to prove that a refusal changed nothi
 
 from __future__ import annotations
 
-import functools
 import json
+import re
 import uuid
 from typing import Any
 
@@ -27,16 +27,12 @@ from services.orders.sending import LineSeen, SendOrder, SentOrder, send_order
 from services.orders.taking import AddLine, add_line
 from services.orders.views import OrderView, order_view
 from services.orders.voids import VoidLine, VoidReason, void_line
-from services.people.pins import hash_pin
-from services.restaurant import demo as demo_loader
 from tests.seating_support import MANAGER_PIN, Floor
 
 ORDER_TABLES = (OrderLine, OrderSend, PrintJob, AuditEvent, Party)
 
-
-@functools.cache
-def _hash_once(pin: str) -> str:
-    return hash_pin(pin)
+# What a refused PIN leaves in the log (a sign-in, an approval, a sign-off refused).
+REFUSAL = re.compile(r"refused|failed|locked")
 
 
 def new_id() -> str:
@@ -153,9 +149,21 @@ class Dining:
             parties = s.execute(select(Party.id, Party.stage, Party.version)).all()
         return {"counts": counts, "lines": sorted(lines), "parties": sorted(parties)}
 
+    def assert_unchanged(self, before: dict[str, object]) -> None:
+        """Nothing an order touches changed; the only new audit events, if any, are the
+        refusals services/people records for a wrong PIN (they stay in the log)."""
+        after = self.snapshot()
+        counts_after = dict(after.pop("counts"))  # type: ignore[call-overload]
+        counts_before = dict(before["counts"])  # type: ignore[call-overload]
+        new_events = counts_after.pop("audit_event") - counts_before.pop("audit_event")
+        assert counts_after == counts_before
+        assert after == {k: v for k, v in before.items() if k != "counts"}
+        with self.store.read() as s:
+            actions = s.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+        assert new_events >= 0
+        assert all(REFUSAL.search(a) for a in actions[len(actions) - new_events :])
+
 
 @pytest.fixture
-def dining(store: Store, monkeypatch: pytest.MonkeyPatch) -> Dining:
-    # Argon2 is slow on purpose: hash each demo PIN once per test run.
-    monkeypatch.setattr(demo_loader, "hash_pin", _hash_once)
+def dining(store: Store) -> Dining:
     return Dining(store)

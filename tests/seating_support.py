@@ -20,12 +20,12 @@ from models import (
     TableClosure,
     TableOccupancy,
 )
-from services.checklists.gate import override_seating_gate
+from services.checklists.gate import OverrideSeatingGate, override_seating_gate
 from services.floor.guest_input import PartyDetails
 from services.floor.seating import Seated, SeatParty, seat_party
 from services.floor.stations import AssignSection, assign_section
 from services.people.staff import staff_for_sign_in
-from services.restaurant.demo import load_demo
+from tests.database_support import install_demo
 
 # The demo restaurant is in Asia/Shanghai (UTC+8): lunch 11:00-14:00, dinner 17:00-21:30.
 LUNCH = datetime(2026, 3, 3, 4, 0, tzinfo=UTC)  # 12:00 local
@@ -54,13 +54,14 @@ class Floor:
     ) -> None:
         self.store = store
         self.at = at
-        load_demo(store)
+        install_demo(store)
         self.staff = {card.number: card.id for card in staff_for_sign_in(store)}
         with store.read() as s:
             self.tables = {t.number: t.id for t in s.scalars(select(DiningTable)).all()}
             self.sections = {c.code: c.id for c in s.scalars(select(Section)).all()}
         if gate_open:
-            override_seating_gate(store, self.staff["M01"], MANAGER_PIN, "test", at=at)
+            command = OverrideSeatingGate(manager_pin=MANAGER_PIN, reason="test")
+            override_seating_gate(store, self.staff["M01"], command, at=at)
         if staffed:
             for code, waiter in (("hall", "W01"), ("window", "W02"), ("private", "W03")):
                 self.assign(code, waiter)

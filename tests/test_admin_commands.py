@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -36,7 +37,7 @@ def digest(path: Path) -> str:
 def test_help_lists_the_admin_commands() -> None:
     result = run_main("--help")
     assert result.returncode == 0
-    for command in ("run", "upgrade", "load-demo", "add-staff", "reset-pin", "backup"):
+    for command in ("run", "upgrade", "load-demo", "add-staff", "reset-pin", "backup", "verify"):
         assert command in result.stdout
 
 
@@ -174,3 +175,178 @@ def test_newer_postgresql_database_is_refused(pg_url: str) -> None:
     result = run_main("--db", pg_url, "upgrade")
     assert result.returncode == 1
     assert "newer version of Tableside" in result.stderr
+
+
+# -- odd database files, for every admin command ------------------------------------------
+
+WRITING = ("upgrade", "run", "load-demo", "add-staff", "reset-pin")
+READING = ("backup", "verify")
+
+
+def command_line(command: str, url: str, tmp_path: Path) -> tuple[list[str], str]:
+    """The arguments and standard input of one admin command on `url`."""
+    args = {
+        "add-staff": ["--number", "W50", "--name", "X", "--role", "waiter", "--pin-stdin"],
+        "reset-pin": ["--number", "W01", "--pin-stdin"],
+        "backup": [str(tmp_path / "backups" / f"{command}-{os.urandom(4).hex()}.db")],
+    }.get(command, [])
+    return ["--db", url, command, *args], "4826\n"
+
+
+def run_unprivileged(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """main.py as a person would run it: root's power to write any file is dropped, so a
+    read-only file or folder is read-only here too."""
+    env = {k: v for k, v in os.environ.items() if k != "TABLESIDE_DB"}
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.fail("running as root: setpriv is needed to drop CAP_DAC_OVERRIDE")
+        prefix = [setpriv, "--bounding-set=-dac_override,-dac_read_search"]
+    return subprocess.run(
+        [*prefix, sys.executable, "main.py", *args],
+        cwd=REPO,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def files_in(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def another_apps_sqlite(path: Path, alembic_revision: str | None = None) -> None:
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
+        conn.execute("INSERT INTO customers (name) VALUES ('Ada'), ('Grace')")
+        if alembic_revision:
+            conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)")
+            conn.execute("INSERT INTO alembic_version VALUES (?)", (alembic_revision,))
+    conn.close()
+
+
+@pytest.mark.parametrize("alembic_revision", [None, "ae1027a6acf"], ids=["plain", "alembic"])
+def test_another_applications_sqlite_database_is_refused_untouched(
+    tmp_path: Path, alembic_revision: str | None
+) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    db = folder / "crm.db"
+    another_apps_sqlite(db, alembic_revision)
+    before = digest(db)
+    for command in (*WRITING, *READING):
+        args, stdin = command_line(command, f"sqlite:///{db}", tmp_path)
+        result = run_main(*args, stdin=stdin)
+        assert result.returncode == 1, (command, result.stdout)
+        assert "is not a Tableside database" in result.stderr, (command, result.stderr)
+        assert "Traceback" not in result.stderr
+        assert digest(db) == before, command
+        assert files_in(folder) == ["crm.db"], command  # no -wal, -shm or backup beside it
+
+
+def test_a_folder_given_as_the_database_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "tableside.db"
+    folder.mkdir()
+    for command in (*WRITING, *READING):
+        args, stdin = command_line(command, f"sqlite:///{folder}", tmp_path)
+        result = run_main(*args, stdin=stdin)
+        assert result.returncode == 1, command
+        assert "is a folder, not a database file" in result.stderr, (command, result.stderr)
+        assert "Traceback" not in result.stderr
+    assert files_in(folder) == []
+
+
+def _healthy_copy(sqlite_url: str, target: Path) -> Path:
+    migrate.backup_sqlite(Path(sqlite_url.removeprefix("sqlite:///")), target)
+    return target
+
+
+def test_a_read_only_file_is_read_but_never_written(tmp_path: Path, sqlite_url: str) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    db = _healthy_copy(sqlite_url, folder / "shop.db")
+    db.chmod(0o444)
+    before = digest(db)
+    try:
+        for command in WRITING:
+            args, stdin = command_line(command, f"sqlite:///{db}", tmp_path)
+            result = run_unprivileged(*args, stdin=stdin)
+            assert result.returncode == 1, (command, result.stdout)
+            assert "is read-only: Tableside needs to write" in result.stderr, result.stderr
+            assert "damaged" not in result.stderr and "Traceback" not in result.stderr
+        for command in READING:
+            args, stdin = command_line(command, f"sqlite:///{db}", tmp_path)
+            result = run_unprivileged(*args, stdin=stdin)
+            assert result.returncode == 0, (command, result.stderr)
+        assert digest(db) == before
+        assert files_in(folder) == ["shop.db"]
+    finally:
+        db.chmod(0o644)
+
+
+@pytest.mark.parametrize("exists", [True, False], ids=["database", "new"])
+def test_a_read_only_folder_is_refused_for_writing(
+    tmp_path: Path, sqlite_url: str, exists: bool
+) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    db = folder / "shop.db"
+    if exists:
+        _healthy_copy(sqlite_url, db)
+    before = digest(db) if exists else None
+    folder.chmod(0o555)
+    try:
+        for command in WRITING:
+            args, stdin = command_line(command, f"sqlite:///{db}", tmp_path)
+            result = run_unprivileged(*args, stdin=stdin)
+            assert result.returncode == 1, (command, result.stdout)
+            assert f"The folder {folder} is read-only" in result.stderr, result.stderr
+            assert "Traceback" not in result.stderr
+        for command in READING:
+            args, stdin = command_line(command, f"sqlite:///{db}", tmp_path)
+            result = run_unprivileged(*args, stdin=stdin)
+            if exists:
+                assert result.returncode == 0, (command, result.stderr)
+            else:
+                assert result.returncode == 1 and "nothing to" in result.stderr, result.stderr
+        assert files_in(folder) == (["shop.db"] if exists else [])
+        if exists:
+            assert digest(db) == before
+    finally:
+        folder.chmod(0o755)
+
+
+def test_another_applications_postgresql_database_is_refused_untouched() -> None:
+    import uuid
+
+    from sqlalchemy import create_engine, inspect, text
+    from sqlalchemy.engine import make_url
+
+    from tests.conftest import PG_URL
+
+    name = f"other_app_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("CREATE TABLE customers (id SERIAL PRIMARY KEY, name TEXT)"))
+            conn.execute(text("INSERT INTO customers (name) VALUES ('Ada')"))
+        for command in ("upgrade", "load-demo", "add-staff", "reset-pin", "verify"):
+            args, stdin = command_line(command, url, Path("/tmp"))
+            result = run_main(*args, stdin=stdin)
+            assert result.returncode == 1, command
+            assert "is not a Tableside database" in result.stderr, (command, result.stderr)
+            assert "Traceback" not in result.stderr
+        with engine.connect() as conn:
+            assert inspect(conn).get_table_names() == ["customers"]
+    finally:
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

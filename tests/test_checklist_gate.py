@@ -12,6 +12,7 @@ from sqlalchemy import select
 from db.store import Store
 from models import AuditEvent
 from services.checklists.gate import (
+    OverrideSeatingGate,
     SeatingClosed,
     override_seating_gate,
     require_seating_open,
@@ -90,8 +91,9 @@ def test_a_manager_override_opens_seating_and_records_both_people(kitchen: Kitch
     info = override_seating_gate(
         store,
         kitchen.supervisor,
-        "9999",
-        "  Engineer fixing the AC; guests waiting  ",
+        OverrideSeatingGate(
+            manager_pin="9999", reason="  Engineer fixing the AC; guests waiting  "
+        ),
         DURING_LUNCH,
     )
     assert info.manager == "王建国 Wang Jianguo" and info.requested_by == "李娜 Li Na"
@@ -127,16 +129,20 @@ def test_an_override_without_a_manager_or_a_reason_is_refused_and_changes_nothin
 ) -> None:
     before = kitchen.counts()
     with pytest.raises(error, match=message):
-        override_seating_gate(kitchen.store, kitchen.supervisor, pin, reason, DURING_LUNCH)
-    assert kitchen.counts() == before
+        command = OverrideSeatingGate(manager_pin=pin, reason=reason)
+        override_seating_gate(kitchen.store, kitchen.supervisor, command, DURING_LUNCH)
+    # A wrong manager PIN is itself recorded (services/people); nothing about the gate is.
+    kitchen.assert_unchanged(before)
     assert not seating_gate_status(kitchen.store, DURING_LUNCH).open
 
 
 def test_an_override_of_an_open_gate_is_refused(kitchen: Kitchen) -> None:
-    override_seating_gate(kitchen.store, kitchen.supervisor, "9999", "Late delivery", DURING_LUNCH)
+    late = OverrideSeatingGate(manager_pin="9999", reason="Late delivery")
+    override_seating_gate(kitchen.store, kitchen.supervisor, late, DURING_LUNCH)
     before = kitchen.counts()
     with pytest.raises(DomainError, match="already open"):
-        override_seating_gate(kitchen.store, kitchen.manager, "9999", "Again", DURING_LUNCH)
+        again = OverrideSeatingGate(manager_pin="9999", reason="Again")
+        override_seating_gate(kitchen.store, kitchen.manager, again, DURING_LUNCH)
     assert kitchen.counts() == before
 
 

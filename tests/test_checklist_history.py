@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from services.checklists.gate import override_seating_gate
+from services.checklists.gate import OverrideSeatingGate, override_seating_gate
 from services.checklists.history import checklist_history, export_history_csv, history_csv
 from services.checklists.runs import FailAction
 from services.checklists.sign_off import SignOff, sign_off_run
@@ -40,7 +40,12 @@ def _a_day(kitchen: Kitchen) -> None:
     sign_off_run(store, who, SignOff(run_id=cleaning.id, pin="8888"), at=_at(10, 20))
     # Dinner: inspection started at 16:40, not signed at 17:10: overdue since 16:30.
     kitchen.start(at=_at(16, 40))
-    override_seating_gate(store, kitchen.manager, "9999", "=Wedding party arriving", _at(17, 5))
+    override_seating_gate(
+        store,
+        kitchen.manager,
+        OverrideSeatingGate(manager_pin="9999", reason="=Wedding party arriving"),
+        _at(17, 5),
+    )
 
 
 def resolve_all(kitchen: Kitchen) -> None:

@@ -92,7 +92,11 @@ def test_search_of_a_huge_string_is_cut_not_refused(demo: Store) -> None:
 def test_supervisor_86s_a_dish_and_brings_it_back_audited(demo: Store) -> None:
     li_na = staff_id(demo, SUPERVISOR)
     duck = item_id(demo, "peking_duck_half")
-    view = menu.set_in_stock(demo, li_na, duck, False, "last duck went at 19:40")
+    view = menu.set_in_stock(
+        demo,
+        li_na,
+        menu.SetInStock(item_id=duck, in_stock=False, reason="last duck went at 19:40"),
+    )
     assert view.in_stock is False
     assert (
         refusal(demo, "peking_duck_half")
@@ -102,7 +106,7 @@ def test_supervisor_86s_a_dish_and_brings_it_back_audited(demo: Store) -> None:
     mains = next(c for c in menu.menu(demo) if c.code == "main")
     assert not next(i for i in mains.items if i.id == duck).in_stock
 
-    menu.set_in_stock(demo, staff_id(demo, MANAGER), duck, True)
+    menu.set_in_stock(demo, staff_id(demo, MANAGER), menu.SetInStock(item_id=duck, in_stock=True))
     assert check(demo, "peking_duck_half").quantity == 1
     with demo.read() as s:
         actions = s.scalars(
@@ -118,8 +122,9 @@ def test_supervisor_86s_a_dish_and_brings_it_back_audited(demo: Store) -> None:
 def test_86_twice_changes_nothing_the_second_time(demo: Store) -> None:
     li_na = staff_id(demo, SUPERVISOR)
     duck = item_id(demo, "peking_duck_half")
-    menu.set_in_stock(demo, li_na, duck, False)
-    menu.set_in_stock(demo, li_na, duck, False)
+    sold_out = menu.SetInStock(item_id=duck, in_stock=False)
+    menu.set_in_stock(demo, li_na, sold_out)
+    menu.set_in_stock(demo, li_na, sold_out)
     with demo.read() as s:
         count = s.scalar(select(func.count()).where(AuditEvent.action == "menu.sold_out"))
     assert count == 1
@@ -128,16 +133,30 @@ def test_86_twice_changes_nothing_the_second_time(demo: Store) -> None:
 def test_a_waiter_may_not_86_and_nothing_changes(demo: Store) -> None:
     duck = item_id(demo, "peking_duck_half")
     with pytest.raises(NotAllowed):
-        menu.set_in_stock(demo, staff_id(demo, WAITER), duck, False)
+        menu.set_in_stock(
+            demo, staff_id(demo, WAITER), menu.SetInStock(item_id=duck, in_stock=False)
+        )
     assert check(demo, "peking_duck_half").quantity == 1
 
 
 def test_86_of_an_unknown_dish_or_with_an_endless_reason(demo: Store) -> None:
     li_na = staff_id(demo, SUPERVISOR)
     with pytest.raises(NotFound):
-        menu.set_in_stock(demo, li_na, 999_999, False)
-    with pytest.raises(DomainError, match="at most 200"):
-        menu.set_in_stock(demo, li_na, item_id(demo, "mapo_tofu"), False, "x" * 201)
+        menu.set_in_stock(demo, li_na, menu.SetInStock(item_id=999_999, in_stock=False))
+    # A Reason, as everywhere: at most 500 characters (it was 200 here before issue 8).
+    with pytest.raises(DomainError, match="at most 500 characters"):
+        menu.SetInStock(item_id=item_id(demo, "mapo_tofu"), in_stock=False, reason="x" * 501)
+    tofu = menu.SetInStock(item_id=item_id(demo, "mapo_tofu"), in_stock=False, reason="x" * 500)
+    assert menu.set_in_stock(demo, li_na, tofu).in_stock is False
+
+
+@pytest.mark.parametrize("loose", ["false", "False", 0, 1, None, "yes"])
+def test_86_takes_only_a_real_yes_or_no(demo: Store, loose: object) -> None:
+    # set_in_stock(in_stock="false") used to put the dish IN stock (a non-empty string).
+    duck = item_id(demo, "peking_duck_half")
+    with pytest.raises(DomainError, match="Only yes or no"):
+        menu.SetInStock(item_id=duck, in_stock=loose)
+    assert check(demo, "peking_duck_half").quantity == 1
 
 
 # ---- checking an order line --------------------------------------------------------------------
@@ -238,20 +257,25 @@ def test_an_optional_choice_may_be_left_out(demo: Store) -> None:
 # ---- notes ---------------------------------------------------------------------------------------
 
 
-def test_notes_take_chinese_and_emoji_up_to_500_characters() -> None:
+def test_notes_take_chinese_and_emoji_up_to_1000_characters() -> None:
+    # A Note of services/text.py: 1000 characters (it was 500 for kitchen notes before).
     assert menu.check_note("  少辣，不要香菜 🌶️ no coriander  ") == "少辣，不要香菜 🌶️ no coriander"
-    assert menu.check_note("鸡" * 500) == "鸡" * 500
+    assert menu.check_note("鸡" * 1000) == "鸡" * 1000
     assert menu.check_note(None) == ""
+    assert menu.check_note("no ice\r\nthanks\tplease") == "no ice\nthanks please"
     with pytest.raises(DomainError) as caught:
         menu.check_note("x" * 5000)
-    assert str(caught.value) == "A note is at most 500 characters; this one has 5000."
+    assert str(caught.value) == "That is too long: at most 1000 characters (this has 5000)."
 
 
-def test_a_note_cannot_carry_printer_commands() -> None:
-    # ESC @ would reset the printer and GS V cut the paper mid-ticket.
-    assert menu.check_note("no ice\x1b@\x1dV\x00\r\nthanks") == "no ice@V\nthanks"
+@pytest.mark.parametrize("note", ["no ice\x1b@", "\x1dV cut", "no\x00ice", "x\x7f"])
+def test_a_note_with_printer_commands_is_refused_not_cleaned(note: str) -> None:
+    # ESC @ would reset the printer and GS V cut the paper mid-ticket. Dropping them in
+    # silence (as before) wrote something other than what was typed: now it is refused.
+    with pytest.raises(DomainError, match="invisible control characters"):
+        menu.check_note(note)
 
 
 def test_a_note_must_be_text() -> None:
-    with pytest.raises(DomainError, match="A note must be text"):
+    with pytest.raises(DomainError, match="Only text can be written here"):
         menu.check_note(42)

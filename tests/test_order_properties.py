@@ -3,8 +3,9 @@ void, send. Whatever the sequence, on SQLite and on PostgreSQL:
 
 - the order's total is the sum of its live (not voided) lines;
 - removed lines are gone, voided lines are still there, struck through;
-- kitchen tickets (and dispatch slips) hold the sent lines one-to-one, and void tickets the
-  voided lines one-to-one: nothing missing, nothing doubled.
+- dispatch slips hold the sent lines one-to-one, kitchen tickets the fired ones (a later
+  course is held until fired), and void tickets the voided lines one-to-one: nothing
+  missing, nothing doubled.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from models import DiningTable, PartyStage, PrintJob
+from models import DiningTable, OrderLine, PartyStage, PrintJob, StationTicketLine
 from services.errors import Conflict, DomainError
-from services.floor.seating import advance_party, guests_left
+from services.floor.seating import GuestsLeft, advance_party, guests_left
 from services.floor.table_reset import ResetTable, reset_table
 from services.orders.taking import RemoveLine, remove_line
 from tests.order_support import Dining, dining
@@ -128,7 +129,19 @@ def _check(dining: Dining, expected: Expected) -> None:
     assert {line.id for line in view.lines if line.voided} == expected.voided
     assert {line.id for line in view.lines if line.sent} == expected.sent
     sent_notes = Counter(expected.note[i] for i in expected.sent)
-    assert _paper_notes(dining, view.party_id, "kitchen_ticket") == sent_notes
+    # Kitchen paper holds the lines fired, one-to-one; a later course's lines are held
+    # until the waiter fires them (第8条 ①, services/serving/), and every held line is sent.
+    with dining.store.read() as s:
+        fired = set(
+            s.scalars(
+                select(StationTicketLine.line_id)
+                .join(OrderLine, OrderLine.id == StationTicketLine.line_id)
+                .where(OrderLine.party_id == view.party_id)
+            ).all()
+        )
+    assert fired <= expected.sent
+    fired_notes = Counter(expected.note[i] for i in fired)
+    assert _paper_notes(dining, view.party_id, "kitchen_ticket") == fired_notes
     assert _paper_notes(dining, view.party_id, "dispatch_slip") == sent_notes
     voided_notes = Counter(expected.note[i] for i in expected.voided)
     assert _paper_notes(dining, view.party_id, "void_ticket") == voided_notes
@@ -138,7 +151,9 @@ def _next_party(dining: Dining) -> None:
     """The party pays and leaves, the table is reset, and a new party sits down."""
     with dining.store.write() as s:
         advance_party(s, dining.party_id, PartyStage.PAID, actor_id=dining.staff["S01"])
-    guests_left(dining.store, dining.waiter, dining.party_id, at=dining.floor.at)
+    guests_left(
+        dining.store, dining.waiter, GuestsLeft(party_id=dining.party_id), at=dining.floor.at
+    )
     with dining.store.read() as s:
         table_id = s.scalar(select(DiningTable.id).where(DiningTable.number == "1"))
     assert table_id is not None

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from models import OrderSend, PartyStage, PrintJob
+from models import Course, OrderSend, PartyStage, PrintJob
 from services.errors import Conflict, DomainError
-from services.menu.catalog import set_in_stock
+from services.menu.catalog import SetInStock, set_in_stock
 from services.orders.sending import LineSeen, SendOrder, send_order
 from services.printing.spooler import PrintSpooler
 from tests.order_support import Dining, dining, new_id
@@ -33,9 +33,27 @@ def _four_guests(dining: Dining) -> None:
     )
 
 
+def _course_ids(dining: Dining, *codes: str) -> tuple[int, ...]:
+    with dining.store.read() as s:
+        return tuple(s.scalar(select(Course.id).where(Course.code == code)) for code in codes)
+
+
 def test_a_send_queues_the_slip_and_one_ticket_per_station_in_one_go(dining: Dining) -> None:
     _four_guests(dining)
-    sent = dining.send(rush=True)
+    # Mains and staples would be held for later (第8条 ①); the waiter sends them "fire now",
+    # so every course goes at once: one ticket per station.
+    view = dining.order()
+    sent = send_order(
+        dining.store,
+        dining.waiter,
+        SendOrder(
+            client_send_id=new_id(),
+            party_id=dining.party_id,
+            lines=tuple(LineSeen(line_id=li.id, version=li.version) for li in view.new_lines),
+            rush=True,
+            fire_now=_course_ids(dining, "main", "staple"),
+        ),
+    )
 
     assert sent.number == 1 and sent.order_ref == f"{dining.party_id}-1" and sent.rush
     assert set(sent.print_jobs) == {"cashier", "bar", "cold_kitchen", "hot_kitchen"}
@@ -80,7 +98,9 @@ def test_the_same_send_tried_twice_is_one_send_with_one_set_of_tickets(dining: D
     assert again.model_dump(exclude={"repeated"}) == first.model_dump(exclude={"repeated"})
     with dining.store.read() as s:
         assert s.scalar(select(func.count()).select_from(OrderSend)) == 1
-        assert s.scalar(select(func.count()).select_from(PrintJob)) == 4
+        # The slip, the bar and the cold kitchen: the hot mains are held for later, so the
+        # hot kitchen's ticket prints when the waiter fires them (services/serving/).
+        assert s.scalar(select(func.count()).select_from(PrintJob)) == 3
 
 
 def test_a_second_round_is_send_two_and_leaves_the_first_alone(dining: Dining) -> None:
@@ -114,7 +134,11 @@ def test_nothing_new_to_send_is_said_plainly(dining: Dining) -> None:
 def test_a_dish_86d_after_it_was_added_is_not_sent(dining: Dining) -> None:
     dining.add("jasmine_tea")
     dining.add("peking_duck_half", seat=1)
-    set_in_stock(dining.store, dining.staff["S01"], dining.items["peking_duck_half"], False)
+    set_in_stock(
+        dining.store,
+        dining.staff["S01"],
+        SetInStock(item_id=dining.items["peking_duck_half"], in_stock=False),
+    )
     before = dining.snapshot()
     with pytest.raises(DomainError, match=r"sold out \(86\)"):
         dining.send()

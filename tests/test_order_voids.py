@@ -66,7 +66,12 @@ def test_a_free_text_reason_alone_is_enough(dining: Dining) -> None:
         ("0000", VoidReason.QUALITY, "", NotAllowed, "not a manager's"),
         ("12", VoidReason.QUALITY, "", DomainError, "4 to 8 digits"),
         ("9999", None, "   ", DomainError, "choose a reason or type one"),
+        # The void_reason column holds 200 characters, the listed words included.
         ("9999", None, "x" * 201, DomainError, "at most 200 characters"),
+        ("9999", VoidReason.QUALITY, "x" * 190, DomainError, "at most 200 characters"),
+        ("9999", None, "cold\x00soup", DomainError, "invisible control characters"),
+        ("9999", None, "cold\nsoup", DomainError, "invisible control characters"),
+        ("9999", None, "\ud800", DomainError, "broken character"),
     ],
 )
 def test_a_void_without_approval_or_reason_changes_nothing(
@@ -81,7 +86,7 @@ def test_a_void_without_approval_or_reason_changes_nothing(
     before = dining.snapshot()
     with pytest.raises(error, match=message):
         dining.void(tofu, reason=reason, words=words, pin=pin)
-    assert dining.snapshot() == before
+    dining.assert_unchanged(before)
 
 
 def test_a_line_never_sent_is_removed_not_voided(dining: Dining) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from models import AuditEvent, PartyStage
 from services.errors import Conflict, DomainError, NotAllowed, NotFound
-from services.menu.catalog import set_in_stock
+from services.menu.catalog import SetInStock, set_in_stock
 from services.orders.taking import ChangeLine, RemoveLine, change_line, remove_line
 from services.orders.views import course_choices
 from tests.order_support import Dining, dining, new_id
@@ -143,7 +143,11 @@ def test_a_greeter_or_cashier_does_not_take_orders(dining: Dining) -> None:
 
 
 def _sold_out(dining: Dining) -> dict[str, Any]:
-    set_in_stock(dining.store, dining.staff["S01"], dining.items["peking_duck_half"], False)
+    set_in_stock(
+        dining.store,
+        dining.staff["S01"],
+        SetInStock(item_id=dining.items["peking_duck_half"], in_stock=False),
+    )
     return {"code": "peking_duck_half"}
 
 
@@ -156,7 +160,16 @@ BAD_INPUT: list[tuple[str, dict[str, Any], str]] = [
     ("seat 5 of 4", {"seat": 5}, "Seat 5 is not at this table: the party has 4 guests."),
     ("seat 0", {"seat": 0}, "A seat is a guest's number from 1, or the whole table."),
     ("emoji seat", {"seat": "🪑"}, "A seat is a guest's number from 1, or the whole table."),
-    ("long note", {"note": "辣" * 5000}, "A note is at most 500 characters; this one has 5000."),
+    (
+        "long note",
+        {"note": "辣" * 5000},
+        "That is too long: at most 1000 characters (this has 5000).",
+    ),
+    (
+        "printer command in note",
+        {"note": "no ice\x1b@"},
+        "The text holds invisible control characters: type it again.",
+    ),
     ("no sauce", {"code": "xiaolongbao"}, "Choose 蘸料 Dipping sauce for 鲜肉小笼包（8只）"),
     ("unknown dish", {"code": "__unknown__"}, "That dish is not on the menu."),
     (

@@ -123,7 +123,11 @@ def test_killed_while_the_printer_has_the_bytes_the_job_is_uncertain_never_resen
     supervisor = _supervisor(store)
     open_jobs = [(j.id, j.state) for j in printing.open_print_jobs(store, supervisor)]
     assert open_jobs == [(job_id, PrintState.UNCERTAIN)]
-    copy = printing.reprint(store, supervisor, job_id, f"reprint-{job_id}-after-crash")
+    copy = printing.reprint(
+        store,
+        supervisor,
+        printing.Reprint(job_id=job_id, idempotency_key=f"reprint-{job_id}-after-crash"),
+    )
     setup = file_setup(tmp_path, "hot_kitchen")
     assert PrintSpooler(store, setup, "tablet-1").run_once() == [copy.id]
     assert b"REPRINT" in (tmp_path / "hot_kitchen.prn").read_bytes()

@@ -166,11 +166,11 @@ def test_retry_now_skips_the_back_off(demo: Store) -> None:
     li_na = staff_id(demo, SUPERVISOR)
     with RawPrinter(port) as printer:
         assert spooler.run_once() == []
-        printing.retry_now(demo, li_na, queued.id)
+        printing.retry_now(demo, li_na, printing.ChooseJob(job_id=queued.id))
         assert spooler.run_once() == [queued.id]
         assert printer.got_job.wait(5)
     with pytest.raises(DomainError, match="not waiting for its printer"):
-        printing.retry_now(demo, li_na, queued.id)
+        printing.retry_now(demo, li_na, printing.ChooseJob(job_id=queued.id))
 
 
 def test_a_printer_that_breaks_mid_job_makes_the_job_uncertain_not_resent(demo: Store) -> None:
@@ -252,19 +252,30 @@ def test_it_printed_settles_an_uncertain_job(demo: Store) -> None:
     job_id = _uncertain(demo)
     assert [j.id for j in printing.open_print_jobs(demo, staff_id(demo, SUPERVISOR))] == [job_id]
     with pytest.raises(NotAllowed):
-        printing.confirm_printed(demo, staff_id(demo, WAITER), job_id)
-    done = printing.confirm_printed(demo, staff_id(demo, SUPERVISOR), job_id)
+        printing.confirm_printed(demo, staff_id(demo, WAITER), printing.ChooseJob(job_id=job_id))
+    done = printing.confirm_printed(
+        demo, staff_id(demo, SUPERVISOR), printing.ChooseJob(job_id=job_id)
+    )
     assert done.state == PrintState.PRINTED
     assert printing.open_print_jobs(demo, staff_id(demo, SUPERVISOR)) == []
     with pytest.raises(DomainError, match="not waiting for a decision"):
-        printing.confirm_printed(demo, staff_id(demo, SUPERVISOR), job_id)
+        printing.confirm_printed(
+            demo, staff_id(demo, SUPERVISOR), printing.ChooseJob(job_id=job_id)
+        )
 
 
 def test_reprint_makes_one_linked_job_marked_reprint(demo: Store, tmp_path: Path) -> None:
     job_id = _uncertain(demo)
     li_na = staff_id(demo, SUPERVISOR)
-    copy = printing.reprint(demo, li_na, job_id, "reprint-of-1-tap")
-    assert printing.reprint(demo, li_na, job_id, "reprint-of-1-tap").id == copy.id  # double tap
+    copy = printing.reprint(
+        demo, li_na, printing.Reprint(job_id=job_id, idempotency_key="reprint-of-1-tap")
+    )
+    assert (
+        printing.reprint(
+            demo, li_na, printing.Reprint(job_id=job_id, idempotency_key="reprint-of-1-tap")
+        ).id
+        == copy.id
+    )  # double tap
     assert copy.reprint_of == job_id and copy.state == PrintState.QUEUED
     assert job(demo, job_id).state == PrintState.REPRINTED
     setup = file_setup(tmp_path, "hot_kitchen")
@@ -273,10 +284,14 @@ def test_reprint_makes_one_linked_job_marked_reprint(demo: Store, tmp_path: Path
     assert " REPRINT 重印 ".encode("gb18030") in paper
     assert f"原单 #{job_id}".encode("gb18030") in paper
     # A printed ticket lost at the pass can be reprinted too; the original stays printed.
-    again = printing.reprint(demo, li_na, copy.id, "reprint-of-2-tap")
+    again = printing.reprint(
+        demo, li_na, printing.Reprint(job_id=copy.id, idempotency_key="reprint-of-2-tap")
+    )
     assert job(demo, copy.id).state == PrintState.PRINTED and again.reprint_of == copy.id
     with pytest.raises(DomainError, match="needs no reprint"):
-        printing.reprint(demo, li_na, again.id, "reprint-of-3-tap")
+        printing.reprint(
+            demo, li_na, printing.Reprint(job_id=again.id, idempotency_key="reprint-of-3-tap")
+        )
 
 
 # ---- printer set-up ----------------------------------------------------------------------------

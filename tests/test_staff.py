@@ -11,7 +11,8 @@ from db.store import Store
 from models import AuditEvent, Restaurant, Role, Staff, utcnow
 from services.errors import DomainError, NotAllowed, NotFound
 from services.people import staff as staff_service
-from services.people.staff import NewStaff
+from services.people.approvals import manager_approval
+from services.people.staff import ChangePin, NewStaff, ResetPin, SignIn
 
 
 @pytest.fixture
@@ -44,7 +45,7 @@ def _staff(store: Store, staff_id: int) -> Staff:
 
 
 def test_right_pin_signs_in_with_roles(store: Store, team: dict[str, int]) -> None:
-    user = staff_service.sign_in(store, team["S1"], "3434")
+    user = staff_service.sign_in(store, SignIn(staff_id=team["S1"], pin="3434"))
     assert user.name == "Supervisor Su"
     assert user.roles == {Role.SUPERVISOR, Role.CASHIER}
     assert _audit(store, "staff.signed_in") == 1
@@ -63,14 +64,14 @@ def test_pin_is_stored_only_as_a_slow_salted_hash(store: Store, team: dict[str, 
 def test_malformed_pin_changes_nothing(store: Store, team: dict[str, int], pin: object) -> None:
     before = _audit(store, "staff.sign_in_failed")
     with pytest.raises(DomainError, match="A PIN is 4 to 8 digits"):
-        staff_service.sign_in(store, team["W1"], pin)
+        staff_service.sign_in(store, SignIn(staff_id=team["W1"], pin=pin))
     assert _audit(store, "staff.sign_in_failed") == before
     assert _staff(store, team["W1"]).failed_pin_attempts == 0
 
 
 def test_unknown_person_is_refused(store: Store, team: dict[str, int]) -> None:
     with pytest.raises(NotFound):
-        staff_service.sign_in(store, 999_999, "1212")
+        staff_service.sign_in(store, SignIn(staff_id=999_999, pin="1212"))
 
 
 def test_five_wrong_pins_lock_out_until_the_time_runs_out(
@@ -79,16 +80,20 @@ def test_five_wrong_pins_lock_out_until_the_time_runs_out(
     now = utcnow()
     for left in (4, 3, 2, 1):
         with pytest.raises(DomainError, match=f"{left} tries left"):
-            staff_service.sign_in(store, team["W1"], "0000", now=now)
+            staff_service.sign_in(store, SignIn(staff_id=team["W1"], pin="0000"), now=now)
     with pytest.raises(DomainError, match="locked out for 5 min"):
-        staff_service.sign_in(store, team["W1"], "0000", now=now)
+        staff_service.sign_in(store, SignIn(staff_id=team["W1"], pin="0000"), now=now)
     # Locked: the right PIN is refused too, and the refusal is audited.
     with pytest.raises(DomainError, match="locked out"):
-        staff_service.sign_in(store, team["W1"], "1212", now=now + timedelta(minutes=4))
+        staff_service.sign_in(
+            store, SignIn(staff_id=team["W1"], pin="1212"), now=now + timedelta(minutes=4)
+        )
     assert _audit(store, "staff.sign_in_failed") == 5
     assert _audit(store, "staff.sign_in_refused_locked") == 1
     # After the lockout the right PIN works and the count starts again.
-    user = staff_service.sign_in(store, team["W1"], "1212", now=now + timedelta(minutes=6))
+    user = staff_service.sign_in(
+        store, SignIn(staff_id=team["W1"], pin="1212"), now=now + timedelta(minutes=6)
+    )
     assert user.number == "W1"
     assert _staff(store, team["W1"]).failed_pin_attempts == 0
 
@@ -96,9 +101,9 @@ def test_five_wrong_pins_lock_out_until_the_time_runs_out(
 def test_reset_pin_lifts_a_lockout(store: Store, team: dict[str, int]) -> None:
     for _ in range(5):
         with pytest.raises(DomainError):
-            staff_service.sign_in(store, team["W1"], "0000")
-    staff_service.reset_pin(store, "W1", "5656")
-    assert staff_service.sign_in(store, team["W1"], "5656").number == "W1"
+            staff_service.sign_in(store, SignIn(staff_id=team["W1"], pin="0000"))
+    staff_service.reset_pin(store, ResetPin(number="W1", pin="5656"))
+    assert staff_service.sign_in(store, SignIn(staff_id=team["W1"], pin="5656")).number == "W1"
     assert _audit(store, "staff.pin_reset") == 1
 
 
@@ -122,20 +127,27 @@ def test_names_with_emoji_and_sql_are_kept_verbatim(store: Store, team: dict[str
 
 def test_change_own_pin(store: Store, team: dict[str, int]) -> None:
     with pytest.raises(DomainError, match="current PIN is wrong"):
-        staff_service.change_own_pin(store, team["W1"], "0000", "7878", "7878")
+        staff_service.change_own_pin(
+            store, team["W1"], ChangePin(current_pin="0000", new_pin="7878", repeated_pin="7878")
+        )
     with pytest.raises(DomainError, match="differ"):
-        staff_service.change_own_pin(store, team["W1"], "1212", "7878", "7879")
-    staff_service.change_own_pin(store, team["W1"], "1212", "7878", "7878")
-    assert staff_service.sign_in(store, team["W1"], "7878").number == "W1"
+        staff_service.change_own_pin(
+            store, team["W1"], ChangePin(current_pin="1212", new_pin="7878", repeated_pin="7879")
+        )
+    staff_service.change_own_pin(
+        store, team["W1"], ChangePin(current_pin="1212", new_pin="7878", repeated_pin="7878")
+    )
+    assert staff_service.sign_in(store, SignIn(staff_id=team["W1"], pin="7878")).number == "W1"
     assert _audit(store, "staff.pin_changed") == 1
     assert _audit(store, "staff.pin_change_refused") == 1
 
 
 def test_only_a_managers_pin_approves(store: Store, team: dict[str, int]) -> None:
-    with store.read() as s:
-        assert staff_service.approving_manager(s, "9090").number == "M1"
-        with pytest.raises(NotAllowed, match="not a manager's"):
-            staff_service.approving_manager(s, "3434")  # a supervisor's PIN
+    approval = manager_approval(store, team["W1"], "9090", purpose="test")
+    assert approval.manager_name == "Manager Ma"
+    with pytest.raises(NotAllowed, match="not a manager's"):
+        manager_approval(store, team["W1"], "3434", purpose="test")  # a supervisor's PIN
+    assert _audit(store, "staff.approval_refused") == 1
 
 
 def test_require_role(store: Store, team: dict[str, int]) -> None:

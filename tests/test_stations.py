@@ -16,11 +16,14 @@ from services.errors import DomainError, NotAllowed, NotFound
 from services.floor.plan import floor_view
 from services.floor.stations import (
     AssignSection,
+    CheckIn,
     StationStatus,
     assign_section,
     check_in,
+    service_periods_today,
     station_roster,
 )
+from services.service_day import ServiceSlot
 from tests.seating_support import LUNCH, Floor, minutes
 
 # 10:00 in Shanghai: lunch opens at 11:00, so stations are due at 10:30.
@@ -44,9 +47,9 @@ def test_who_is_on_and_who_is_late(morning: Floor) -> None:
         "Window": ("W02", StationStatus.EXPECTED, 0),
         "Private rooms": ("W03", StationStatus.EXPECTED, 0),
     }
-    on_time = check_in(floor.store, floor.staff["W01"], at=MORNING + minutes(20))
+    on_time = check_in(floor.store, CheckIn(waiter_id=floor.staff["W01"]), at=MORNING + minutes(20))
     assert on_time.status == StationStatus.ON_TIME and on_time.sections_en == ["Main hall"]
-    late = check_in(floor.store, floor.staff["W02"], at=MORNING + minutes(41))
+    late = check_in(floor.store, CheckIn(waiter_id=floor.staff["W02"]), at=MORNING + minutes(41))
     assert late.status == StationStatus.CAME_LATE and late.late_minutes == 11
     assert roster(floor, MORNING + minutes(45)) == {
         "Main hall": ("W01", StationStatus.ON_TIME, 0),
@@ -61,13 +64,13 @@ def test_who_is_on_and_who_is_late(morning: Floor) -> None:
         ("W03", StationStatus.MISSING, 15),
     ]
     # Checking in again keeps the first time.
-    again = check_in(floor.store, floor.staff["W02"], at=MORNING + minutes(50))
+    again = check_in(floor.store, CheckIn(waiter_id=floor.staff["W02"]), at=MORNING + minutes(50))
     assert again.checked_in_at == MORNING + minutes(41) and again.late_minutes == 11
 
 
 def test_reassigning_a_section_keeps_a_waiter_who_is_already_here(morning: Floor) -> None:
     floor = morning
-    check_in(floor.store, floor.staff["W01"], at=MORNING + minutes(10))
+    check_in(floor.store, CheckIn(waiter_id=floor.staff["W01"]), at=MORNING + minutes(10))
     floor.assign("private", "W01", at=MORNING + minutes(15))
     lines = roster(floor, MORNING + minutes(35))
     assert lines["Private rooms"] == ("W01", StationStatus.ON_TIME, 0)
@@ -76,10 +79,30 @@ def test_reassigning_a_section_keeps_a_waiter_who_is_already_here(morning: Floor
 def test_a_waiter_without_a_section_is_told_to_ask_the_supervisor(morning: Floor) -> None:
     before = morning.snapshot()
     with pytest.raises(DomainError, match="周婷 Zhou Ting has no section for this service yet"):
-        check_in(morning.store, morning.staff["W04"], at=MORNING)
+        check_in(morning.store, CheckIn(waiter_id=morning.staff["W04"]), at=MORNING)
     with pytest.raises(NotAllowed):
-        check_in(morning.store, morning.greeter, at=MORNING)
+        check_in(morning.store, CheckIn(waiter_id=morning.greeter), at=MORNING)
     assert morning.snapshot() == before
+
+
+@pytest.mark.parametrize("loose", [True, 0, -3, 2**31, 2**63, "7", 7.0, None])
+def test_ids_that_no_screen_shows_are_refused_before_anything_is_written(loose: object) -> None:
+    with pytest.raises(DomainError, match="Choose from what the screen shows"):
+        CheckIn(waiter_id=loose)
+    with pytest.raises(DomainError, match="Choose from what the screen shows"):
+        AssignSection(section_id=loose, waiter_id=1)
+    with pytest.raises(DomainError, match="Choose from what the screen shows"):
+        AssignSection(section_id=1, waiter_id=1, period_id=loose if loose is not None else 0)
+
+
+def test_the_roster_and_the_checklists_hold_one_service_type(morning: Floor) -> None:
+    service = station_roster(morning.store, at=MORNING).service
+    today = service_periods_today(morning.store, at=MORNING)
+    assert isinstance(service, ServiceSlot) and all(isinstance(s, ServiceSlot) for s in today)
+    assert service == today[0] and service.label == "Lunch 午市"
+    assert service.stations_due == service.opens - minutes(30)
+    with pytest.raises(ValueError, match="frozen"):
+        service.code = "dinner"  # type: ignore[misc]
 
 
 def test_only_a_supervisor_assigns_and_only_waiters(morning: Floor) -> None:

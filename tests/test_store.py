@@ -30,3 +30,21 @@ def test_audit_log_refuses_update_and_delete(store: Store) -> None:
     with store.read() as s:
         row = s.execute(select(AuditEvent)).scalar_one()
     assert row.action == "test.done"
+
+
+def test_the_guard_triggers_are_in_place(store: Store) -> None:
+    from db.guards import missing_triggers
+
+    with store.read() as s:
+        assert missing_triggers(s.connection()) == []
+
+
+def test_a_read_only_store_refuses_to_write(sqlite_url: str) -> None:
+    store = Store(sqlite_url, read_only=True)
+    try:
+        with store.read() as s:
+            assert s.execute(text("SELECT count(*) FROM staff")).scalar_one() == 0
+        with pytest.raises(RuntimeError, match="read-only"), store.write():
+            pass
+    finally:
+        store.dispose()

@@ -17,7 +17,7 @@ from services.floor.occupancy import Moved
 from services.floor.plan import TableState, floor_view
 from services.floor.seating import advance_party
 from services.floor.table_changes import MoveParty, join_tables, split_tables, transfer_party
-from services.floor.table_reset import CloseTable, close_table, reopen_table
+from services.floor.table_reset import CloseTable, ReopenTable, close_table, reopen_table
 from tests.seating_support import LUNCH, Floor, floor, minutes
 
 _ = floor  # a fixture, used by name
@@ -83,8 +83,10 @@ def test_a_transfer_to_a_table_that_is_not_free_is_refused(floor: Floor) -> None
         transfer(floor.store, floor.greeter, lin.party_id, [floor.tables["1"]], at=LUNCH)
     with pytest.raises(NotFound, match="No party has id 5150"):
         transfer(floor.store, floor.greeter, 5150, [floor.tables["3"]], at=LUNCH)
-    with pytest.raises(NotFound, match="No table has id -1"):
+    with pytest.raises(DomainError, match="Choose tables from the floor plan"):
         transfer(floor.store, floor.greeter, lin.party_id, [-1], at=LUNCH)
+    with pytest.raises(NotFound, match="No table has id 4040"):
+        transfer(floor.store, floor.greeter, lin.party_id, [4040], at=LUNCH)
     with pytest.raises(NotAllowed):
         transfer(floor.store, floor.staff["C01"], lin.party_id, [floor.tables["3"]], at=LUNCH)
     assert floor.snapshot() == before
@@ -175,10 +177,10 @@ def test_a_table_goes_out_of_service_with_a_reason_and_comes_back(floor: Floor) 
         floor.seat(6, "7")
     with pytest.raises(DomainError, match="already out of service"):
         close(floor.store, floor.supervisor, floor.tables["7"], "again")
-    reopen_table(floor.store, floor.supervisor, floor.tables["7"])
+    reopen_table(floor.store, floor.supervisor, ReopenTable(table_id=floor.tables["7"]))
     assert states(floor, "7") == [TableState.FREE]
     with pytest.raises(DomainError, match="in service already"):
-        reopen_table(floor.store, floor.supervisor, floor.tables["7"])
+        reopen_table(floor.store, floor.supervisor, ReopenTable(table_id=floor.tables["7"]))
     floor.seat(6, "7")
 
 

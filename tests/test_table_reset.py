@@ -13,7 +13,7 @@ from models import AuditEvent, PartyStage, TableOccupancy
 from services.errors import Conflict, DomainError, NotAllowed, NotFound
 from services.floor.lost_and_found import ReturnItem, found_items, keepers, return_item
 from services.floor.plan import TableState, floor_view
-from services.floor.seating import Seated, advance_party, guests_left
+from services.floor.seating import GuestsLeft, Seated, advance_party, guests_left
 from services.floor.table_reset import FoundBelonging, ResetTable, reset_table
 from tests.seating_support import LUNCH, Floor, floor, minutes
 
@@ -23,7 +23,8 @@ _ = floor  # a fixture, used by name
 def paid_and_gone(floor: Floor, party: Seated, after: int = 50) -> None:
     with floor.store.write() as s:
         advance_party(s, party.party_id, PartyStage.PAID, actor_id=floor.staff["C01"])
-    guests_left(floor.store, floor.staff["W01"], party.party_id, at=LUNCH + minutes(after))
+    left = GuestsLeft(party_id=party.party_id)
+    guests_left(floor.store, floor.staff["W01"], left, at=LUNCH + minutes(after))
 
 
 def state_of(floor: Floor, number: str) -> TableState:
@@ -60,7 +61,7 @@ def test_guests_who_have_not_paid_are_never_hurried_away(floor: Floor) -> None:
         advance_party(s, party.party_id, PartyStage.BILL_REQUESTED, actor_id=floor.staff["W01"])
     before = floor.snapshot()
     with pytest.raises(DomainError, match="has not paid yet"):
-        guests_left(floor.store, floor.staff["W01"], party.party_id, at=LUNCH)
+        guests_left(floor.store, floor.staff["W01"], GuestsLeft(party_id=party.party_id), at=LUNCH)
     with pytest.raises(DomainError, match="Guests are still at table 3"):
         reset_table(
             floor.store,

@@ -28,7 +28,10 @@ def _domain_error_names() -> set[str]:
     names, todo = set(), [DomainError]
     while todo:
         cls = todo.pop()
-        names.add(cls.__name__)
+        # An error with its own __init__ takes other things first (a file name); the
+        # sentence it gives to super().__init__ is found there.
+        if cls is DomainError or "__init__" not in vars(cls):
+            names.add(cls.__name__)
         todo.extend(cls.__subclasses__())
     return names
 
@@ -40,23 +43,189 @@ def _kv_sentences() -> set[str]:
     return found
 
 
+# Keyword arguments that carry a sentence a screen will show (required_text(..., required=),
+# a refused-PIN sentence, GateStatus(why=...), print_error(sentence=...)).
+SENTENCE_KEYWORDS = {"required", "refused", "why", "sentence", "missing"}
+
+
+class _Module:
+    """One source file: its module-level constants of text and what it imports."""
+
+    def __init__(self, name: str, tree: ast.Module) -> None:
+        self.name = name
+        self.tree = tree
+        self.constants: dict[str, ast.expr] = {}
+        self.imports: dict[str, tuple[str, str]] = {}  # local name -> (module, name)
+        self.modules: dict[str, str] = {}  # local alias -> module
+        for node in tree.body:
+            if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        self.constants[target.id] = node.value
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                for alias in node.names:
+                    local = alias.asname or alias.name
+                    self.imports[local] = (node.module, alias.name)
+                    self.modules[local] = f"{node.module}.{alias.name}"
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    self.modules[alias.asname or alias.name] = alias.name
+
+
+def _strings(node: ast.AST) -> list[str]:
+    """The str constants of a literal: a str, or tuples, lists, sets and dict values of
+    them (nested as deep as they go)."""
+    if isinstance(node, ast.Constant):
+        return [node.value] if isinstance(node.value, str) else []
+    if isinstance(node, ast.Tuple | ast.List | ast.Set):
+        return [s for element in node.elts for s in _strings(element)]
+    if isinstance(node, ast.Dict):
+        return [s for value in node.values for s in _strings(value)]
+    return []
+
+
+class _Extractor:
+    """Sentences that reach the localizer: given to it as a literal, or through a constant
+    (module-level or local, imported or not: a tuple or dict of them, or one looked up in
+    it, or looped over), or through a parameter of a helper (`self._button("Cancel")`,
+    whose `sentence` goes to tr()), followed until nothing new is found."""
+
+    def __init__(self, modules: dict[str, _Module], callables: set[str]) -> None:
+        self.modules = modules
+        self.callables = set(callables)
+        # function name -> its parameters (by position, by name) that reach the localizer
+        self.carriers: dict[str, set[int | str]] = {}
+        self.found: set[str] = set()
+
+    def run(self) -> set[str]:
+        while True:
+            before = (len(self.found), sum(len(v) for v in self.carriers.values()))
+            for module in self.modules.values():
+                self._visit(module, module.tree, None, {})
+            if (len(self.found), sum(len(v) for v in self.carriers.values())) == before:
+                return self.found
+
+    def _visit(
+        self,
+        module: _Module,
+        node: ast.AST,
+        function: ast.FunctionDef | ast.AsyncFunctionDef | None,
+        local: dict[str, ast.expr],
+    ) -> None:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            function, local = node, {}
+            # By this code's convention a parameter called `sentence` holds one to be
+            # translated where it is shown (print_error stores it for the print queue).
+            if "sentence" in _parameters(node):
+                self.carriers.setdefault(node.name, set()).update(_parameters(node)["sentence"])
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Assign):
+                    for target in inner.targets:
+                        if isinstance(target, ast.Name):
+                            local[target.id] = inner.value
+                elif isinstance(inner, ast.For | ast.comprehension) and isinstance(
+                    inner.target, ast.Name
+                ):
+                    local[inner.target.id] = ast.Subscript(inner.iter, ast.Constant(0))
+        if isinstance(node, ast.Call):
+            self._call(module, node, function, local)
+        # A notice kept for later as a (sentence, fields) pair, shown by another screen.
+        if (
+            isinstance(node, ast.Tuple)
+            and len(node.elts) == 2
+            and isinstance(node.elts[0], ast.Constant)
+            and isinstance(node.elts[0].value, str)
+            and isinstance(node.elts[1], ast.Dict)
+        ):
+            self.found.add(node.elts[0].value)
+        for child in ast.iter_child_nodes(node):
+            self._visit(module, child, function, local)
+
+    def _call(
+        self,
+        module: _Module,
+        call: ast.Call,
+        function: ast.FunctionDef | ast.AsyncFunctionDef | None,
+        local: dict[str, ast.expr],
+    ) -> None:
+        func = call.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        given: list[ast.expr] = []
+        if name in self.callables and call.args:
+            given.append(call.args[0])
+        for carried in self.carriers.get(name, ()):
+            if isinstance(carried, int):
+                # A method called on its object: `self` is not among the arguments.
+                index = carried - 1 if isinstance(func, ast.Attribute) else carried
+                if 0 <= index < len(call.args):
+                    given.append(call.args[index])
+            given.extend(k.value for k in call.keywords if k.arg == carried)
+        given.extend(k.value for k in call.keywords if k.arg in SENTENCE_KEYWORDS)
+        for expression in given:
+            self._resolve(module, expression, function, local, depth=0)
+
+    def _resolve(
+        self,
+        module: _Module,
+        node: ast.AST,
+        function: ast.FunctionDef | ast.AsyncFunctionDef | None,
+        local: dict[str, ast.expr],
+        depth: int,
+    ) -> None:
+        if depth > 8:
+            return
+        again = lambda n, m=module, f=function, lo=local: self._resolve(m, n, f, lo, depth + 1)  # noqa: E731
+        if isinstance(node, ast.Constant | ast.Tuple | ast.List | ast.Set | ast.Dict):
+            self.found.update(_strings(node))
+        elif isinstance(node, ast.Subscript):
+            again(node.value)
+        elif isinstance(node, ast.IfExp):
+            again(node.body)
+            again(node.orelse)
+        elif isinstance(node, ast.BoolOp):
+            for value in node.values:
+                again(value)
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            target = self.modules.get(module.modules.get(node.value.id, ""))
+            if target is not None:
+                self._resolve(target, ast.Name(node.attr), None, {}, depth + 1)
+        elif isinstance(node, ast.Name):
+            if node.id in local:
+                again(local[node.id])
+            elif function is not None and node.id in _parameters(function):
+                position, name = _parameters(function)[node.id]
+                self.carriers.setdefault(function.name, set()).update({position, name})
+            elif node.id in module.constants:
+                self._resolve(module, module.constants[node.id], None, {}, depth + 1)
+            elif node.id in module.imports:
+                source, original = module.imports[node.id]
+                if source in self.modules:
+                    self._resolve(self.modules[source], ast.Name(original), None, {}, depth + 1)
+
+
+def _parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, tuple[int, str]]:
+    args = [*function.args.posonlyargs, *function.args.args]
+    named = {a.arg: (i, a.arg) for i, a in enumerate(args)}
+    named.update({a.arg: (-1, a.arg) for a in function.args.kwonlyargs})
+    return named
+
+
+def sentences_in(sources: dict[str, str], callables: set[str]) -> set[str]:
+    """The sentences that the modules (dotted name -> source) give to the localizer."""
+    modules = {name: _Module(name, ast.parse(text)) for name, text in sources.items()}
+    return _Extractor(modules, callables).run()
+
+
 def _python_sentences() -> set[str]:
-    """Sentences given to DomainError and its kin, to screen.say(), to tr()/l._(), and
-    module-level tuples of sentences used as step titles."""
-    found: set[str] = set()
-    callables = _domain_error_names() | {"say", "tr", "_", "__init__"}
+    """Sentences given to DomainError and its kin, to screen.say(), to tr()/l._(), to the
+    helpers that pass theirs on, and those held in constants given to any of them."""
+    sources: dict[str, str] = {}
     for folder in ("services", "screens"):
         for path in (REPO / folder).rglob("*.py"):
-            tree = ast.parse(path.read_text(encoding="utf-8"))
-            for node in ast.walk(tree):
-                if not isinstance(node, ast.Call) or not node.args:
-                    continue
-                func = node.func
-                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-                first = node.args[0]
-                value = first.value if isinstance(first, ast.Constant) else None
-                if name in callables and isinstance(value, str):
-                    found.add(value)
+            dotted = ".".join(path.relative_to(REPO).with_suffix("").parts)
+            sources[dotted.removesuffix(".__init__")] = path.read_text(encoding="utf-8")
+    found = sentences_in(sources, _domain_error_names() | {"say", "tr", "_", "__init__"})
     from screens.people.change_pin import STEPS
 
     found.update(STEPS)
@@ -64,7 +233,7 @@ def _python_sentences() -> set[str]:
     found.update(
         role.capitalize() for role in ("greeter", "waiter", "supervisor", "cashier", "manager")
     )
-    return found
+    return {s for s in found if s.strip()}
 
 
 def _fields(sentence: str) -> set[str]:
@@ -78,9 +247,69 @@ def test_sentences_were_found() -> None:
     assert "Sign in" in ALL and "Wrong PIN. {left} tries left." in ALL
 
 
+def test_sentences_held_in_constants_are_found() -> None:
+    # Constants given to the localizer later: a module-level tuple looped over, a dict
+    # looked up (local or imported), a helper whose parameter reaches tr(), a sentence
+    # kept for a validator (required=), and an error message held in a constant.
+    sources = {
+        "services.words": (
+            'STATE_WORDS = {1: "Free", 2: "Needs reset"}\n'
+            'NOT_HERE = "That party is not at a table."\n'
+            "def check(value):\n"
+            "    if not value:\n"
+            "        raise DomainError(NOT_HERE)\n"
+        ),
+        "screens.plan": (
+            "from services.words import STATE_WORDS\n"
+            'STEPS = ("Current PIN", "New PIN")\n'
+            'Reason = Annotated[str, required_text(500, required="Write a reason.")]\n'
+            "class Plan:\n"
+            "    def draw(self, state, mode):\n"
+            "        tr = self.app.localizer._\n"
+            "        for step in STEPS:\n"
+            "            tr(step)\n"
+            "        tr(STATE_WORDS[state])\n"
+            '        hints = {"move": "Tap the free table to move the party to."}\n'
+            "        tr(hints[mode])\n"
+            '        self._button("Back in service", None)\n'
+            "    def _button(self, sentence, action):\n"
+            "        return Button(text=self.app.localizer._(sentence))\n"
+            "    def ignored(self):\n"
+            '        return {"code": "menu_category"}\n'
+        ),
+    }
+    assert sentences_in(sources, {"tr", "_", "DomainError"}) == {
+        "Free",
+        "Needs reset",
+        "That party is not at a table.",
+        "Current PIN",
+        "New PIN",
+        "Write a reason.",
+        "Tap the free table to move the party to.",
+        "Back in service",
+    }
+
+
+def _problem(sentence: str, zh: dict[str, str]) -> str:
+    """Why the sentence has no usable Chinese entry; empty when it has one."""
+    if sentence not in zh:
+        return f"no Chinese for {sentence!r}"
+    if not re.search(r"[\u4e00-\u9fff]", zh[sentence]):
+        return f"{sentence!r} -> {zh[sentence]!r}"
+    if _fields(zh[sentence]) != _fields(sentence):
+        return f"{sentence!r} and {zh[sentence]!r} name different fields"
+    return ""
+
+
+def test_a_sentence_without_chinese_fails() -> None:
+    zh = {"Free": "空闲", "Paid": "Paid", "Table {number}": "{number}号桌"}
+    assert _problem("Free", zh) == ""
+    assert _problem("Needs reset", zh) == "no Chinese for 'Needs reset'"
+    assert _problem("Paid", zh) == "'Paid' -> 'Paid'"
+    assert "different fields" in _problem("Table {number}", {"Table {number}": "{table}号桌"})
+
+
 @pytest.mark.parametrize("sentence", ALL)
 def test_sentence_has_chinese(sentence: str) -> None:
-    zh = load_catalogue("zh")
-    assert sentence in zh, f"no Chinese for {sentence!r}"
-    assert re.search(r"[\u4e00-\u9fff]", zh[sentence]), f"{sentence!r} -> {zh[sentence]!r}"
-    assert _fields(zh[sentence]) == _fields(sentence)
+    problem = _problem(sentence, load_catalogue("zh"))
+    assert not problem, problem

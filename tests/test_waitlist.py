@@ -15,11 +15,12 @@ from models import AT_TABLE, Party, PartyStage
 from services.errors import DomainError, NotFound
 from services.floor.guest_input import PartyDetails
 from services.floor.plan import FreeTable
-from services.floor.seating import SeatParty, advance_party, guests_left, seat_party
+from services.floor.seating import GuestsLeft, SeatParty, advance_party, guests_left, seat_party
 from services.floor.table_offers import InLine, offer_tables
 from services.floor.table_reset import CloseTable, ResetTable, close_table, reset_table
 from services.floor.waitlist import (
     add_to_waitlist,
+    LeaveWaitlist,
     leave_waitlist,
     propose_tables,
     waitlist,
@@ -85,12 +86,16 @@ def test_an_earlier_party_that_fits_no_free_table_does_not_block_the_line(floor:
 
 def test_a_party_can_leave_the_waitlist(floor: Floor) -> None:
     chen = wait(floor, "Chen", 2, LUNCH)
-    leave_waitlist(floor.store, floor.greeter, chen, at=LUNCH + minutes(20))
+    leave_waitlist(floor.store, floor.greeter, LeaveWaitlist(party_id=chen), at=LUNCH + minutes(20))
     assert waitlist(floor.store, at=LUNCH + minutes(20)) == []
     with pytest.raises(DomainError, match="not on the waitlist any more"):
-        leave_waitlist(floor.store, floor.greeter, chen, at=LUNCH + minutes(21))
+        leave_waitlist(
+            floor.store, floor.greeter, LeaveWaitlist(party_id=chen), at=LUNCH + minutes(21)
+        )
     with pytest.raises(NotFound):
-        leave_waitlist(floor.store, floor.greeter, 987654, at=LUNCH + minutes(21))
+        leave_waitlist(
+            floor.store, floor.greeter, LeaveWaitlist(party_id=987654), at=LUNCH + minutes(21)
+        )
     with pytest.raises(DomainError, match="not waiting for a table any more"):
         seat_waiting(floor, chen, "21", LUNCH + minutes(22))
 
@@ -187,7 +192,7 @@ def test_the_store_keeps_the_line_in_order_of_arrival(
     now = LUNCH + minutes(100)  # 13:40, still lunch
     # Whatever an earlier example left behind (one that failed half-way, too).
     for party in waitlist(floor.store, at=now):
-        leave_waitlist(floor.store, floor.greeter, party.id, at=now)
+        leave_waitlist(floor.store, floor.greeter, LeaveWaitlist(party_id=party.id), at=now)
     with floor.store.read() as s:
         at_tables = [a.value for a in AT_TABLE]
         seated = s.scalars(select(Party.id).where(Party.stage.in_(at_tables))).all()
@@ -216,7 +221,7 @@ def test_the_store_keeps_the_line_in_order_of_arrival(
             assert owed <= {p.id for p in after if p.offer is not None}
             _clear(floor, chosen.id, now)
     for party in waitlist(floor.store, at=now):
-        leave_waitlist(floor.store, floor.greeter, party.id, at=now)
+        leave_waitlist(floor.store, floor.greeter, LeaveWaitlist(party_id=party.id), at=now)
 
 
 FREE = ("1", "5", "21", "22", "VIP4")
@@ -238,7 +243,7 @@ def _shared_floor(store: Store) -> Floor:
 def _clear(floor: Floor, party_id: int, at: datetime) -> None:
     with floor.store.write() as s:
         advance_party(s, party_id, PartyStage.PAID, actor_id=floor.staff["W01"])
-    released = guests_left(floor.store, floor.staff["W01"], party_id, at=at)
+    released = guests_left(floor.store, floor.staff["W01"], GuestsLeft(party_id=party_id), at=at)
     for number in released.released:
         reset_table(
             floor.store,

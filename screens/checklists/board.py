@@ -15,9 +15,14 @@ from kivy.uix.togglebutton import ToggleButton
 from screens.checklists.popups import SignedInPopup
 from screens.widgets.base import TablesideScreen
 from screens.widgets.refreshing import Refreshing
-from services.checklists.gate import override_seating_gate
+from services.checklists.gate import OverrideSeatingGate, override_seating_gate
 from services.checklists.runs import StartRun, start_run
-from services.checklists.templates import DEFAULT_FOLDER, TemplateSet, load_templates
+from services.checklists.templates import (
+    DEFAULT_FOLDER,
+    ChecklistKind,
+    TemplateSet,
+    load_templates,
+)
 from services.checklists.views import Board, BoardEntry, checklist_board
 from services.errors import DomainError
 from services.service_day import local_time_text
@@ -58,7 +63,8 @@ class OverridePopup(SignedInPopup):
         pin, pad.pin = pad.pin, ""
         app = self.screen.app
         try:
-            override_seating_gate(app.store, app.user.staff_id, pin, self.ids.reason.text)
+            command = OverrideSeatingGate(manager_pin=pin, reason=self.ids.reason.text)
+            override_seating_gate(app.store, app.user.staff_id, command)
         except DomainError as error:
             self.message = app.localizer.error(error)
             return
@@ -72,6 +78,8 @@ class ChecklistsScreen(Refreshing, TablesideScreen):
     period_id = NumericProperty(0)  # 0: the current service
     gate_text = StringProperty("")
     gate_open = BooleanProperty(False)
+    # False on another service's tab: the gate shown is not the one seating follows now.
+    gate_shows_now = BooleanProperty(True)
     day_text = StringProperty("")
     refusals_text = StringProperty("")
 
@@ -124,13 +132,18 @@ class ChecklistsScreen(Refreshing, TablesideScreen):
             return
         loc = self.app.localizer
         tr = loc._
-        self.gate_open = board.gate.open
         gate = board.gate
-        # The service layer names the service in both languages; show the reader's one.
-        fields = dict(gate.why_params)
-        if "service" in fields:
-            fields["service"] = loc.pick(gate.service_name_en, gate.service_name_zh)
-        self.gate_text = tr(gate.why, **fields)
+        chosen = next((c for c in board.services if c.period_id == board.period_id), None)
+        if chosen is not None and gate.service_code and chosen.code != gate.service_code:
+            self._draw_later_gate(board)
+        else:
+            self.gate_open = gate.open
+            self.gate_shows_now = True
+            # The service layer names the service in both languages; show the reader's one.
+            fields = dict(gate.why_params)
+            if "service" in fields:
+                fields["service"] = loc.pick(gate.service_name_en, gate.service_name_zh)
+            self.gate_text = tr(gate.why, **fields)
         if board.service_date is not None:
             self.day_text = tr(
                 "{service} on {date}",
@@ -145,6 +158,34 @@ class ChecklistsScreen(Refreshing, TablesideScreen):
         )
         self._draw_services(board)
         self._draw_rows(board)
+
+    def _draw_later_gate(self, board: Board) -> None:
+        """The gate is the current service's (第3条: the inspection before each service): on
+        another service's tab, say where that service's own inspection stands instead, and
+        offer no override (a manager overrides only the service under way)."""
+        loc = self.app.localizer
+        tr = loc._
+        service = loc.pick(board.service_name_en, board.service_name_zh)
+        inspection = next(
+            (e for e in board.entries if e.kind == ChecklistKind.PRE_SERVICE_INSPECTION.value),
+            None,
+        )
+        self.gate_shows_now = False
+        if inspection is not None and inspection.signed_at is not None:
+            self.gate_open = True
+            self.gate_text = tr(
+                "{service} is not under way: its pre-service inspection was signed off by "
+                "{name}, so seating opens with it.",
+                service=service,
+                name=inspection.signed_by,
+            )
+        else:
+            self.gate_open = False
+            self.gate_text = tr(
+                "{service} is not under way: seating for it opens once its pre-service "
+                "inspection is signed off.",
+                service=service,
+            )
 
     def _draw_services(self, board: Board) -> None:
         box = self.ids.services

@@ -32,20 +32,9 @@ def pictures_folder() -> str:
 
 
 class SignedInPopup(Popup):
-    """A dialog that closes when its person is signed out (idle or by hand): a PIN pad or
-    a half-written note must not be left open over the sign-in screen for the next one."""
-
-    def open(self, *args: Any, **kwargs: Any) -> None:
-        # Bound before the opening animation ends: a sign-out can come at any moment.
-        App.get_running_app().bind(user=self._user_changed)
-        super().open(*args, **kwargs)
-
-    def on_dismiss(self) -> None:
-        App.get_running_app().unbind(user=self._user_changed)
-
-    def _user_changed(self, _app: Any, user: Any) -> None:
-        if user is None:
-            self.dismiss()
+    """A dialog of a signed-in person. Like every dialog, it closes when they are signed out
+    (idle or by hand): the app closes them all (TablesideApp.close_dialogs), so a PIN pad or
+    a half-written note is never left over the sign-in screen for the next person."""
 
 
 class PhotoChooserPopup(SignedInPopup):

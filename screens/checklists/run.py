@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from kivy.clock import Clock
+from kivy.metrics import dp
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
@@ -58,6 +59,7 @@ class ChecklistRunScreen(Refreshing, TablesideScreen):
 
     def show_run(self, run_id: int) -> None:
         self.run_id = run_id
+        self._scrolled_to = 0  # another run: its current item is brought into view afresh
         self.clear_message()
         self.reload()
         if self.run is not None:
@@ -72,6 +74,8 @@ class ChecklistRunScreen(Refreshing, TablesideScreen):
     def on_enter(self, *_args: Any) -> None:
         # Another supervisor may tick the same run on another tablet: show it within seconds.
         self.start_refreshing()
+        # Laid out only now that the screen is shown: open the list at the current item.
+        Clock.schedule_once(self._keep_current_in_view)
 
     def on_leave(self, *_args: Any) -> None:
         self.stop_refreshing()
@@ -213,7 +217,20 @@ class ChecklistRunScreen(Refreshing, TablesideScreen):
             # Keep the item being answered in view as the supervisor moves down the list
             # (only when it changes, so a background reload never yanks the list away).
             self._scrolled_to = int(self.position)
-            Clock.schedule_once(lambda _dt: self.ids.item_scroll.scroll_to(selected, animate=False))
+            Clock.schedule_once(self._keep_current_in_view)
+
+    def _keep_current_in_view(self, *_args: Any) -> None:
+        """Scroll the list so the current item shows; the row is looked up now, since a
+        reload may have drawn the list again since this was asked for."""
+        box, view = self.ids.item_list, self.ids.item_scroll
+        row = next((r for r in box.children if getattr(r, "selected", False)), None)
+        if row is None:
+            return
+        box.do_layout()  # rows placed now, not at the next frame, so the scroll is right
+        if box.height <= view.height:
+            view.scroll_y = 1
+            return
+        view.scroll_to(row, padding=dp(12), animate=False)
 
     # -- moving around ----------------------------------------------------------------------
 

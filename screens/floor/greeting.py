@@ -14,14 +14,16 @@ from kivy.uix.button import Button
 from kivy.uix.label import Label
 from kivy.uix.togglebutton import ToggleButton
 
-from screens.widgets import built_ids, table_look
+from screens.widgets import built_ids, table_look, theme
 from screens.widgets.base import TablesideScreen
 from screens.widgets.refreshing import Refreshing
 from screens.widgets.table_look import plain
+from services.checklists.gate import GateStatus, seating_gate_status
 from services.errors import Conflict, DomainError
 from services.floor.guest_input import MAX_PARTY_SIZE, PartyDetails
 from services.floor.seating import SeatParty, seat_party
 from services.floor.waitlist import (
+    LeaveWaitlist,
     Proposals,
     TableOffer,
     WaitingParty,
@@ -47,6 +49,7 @@ class GreetingScreen(Refreshing, TablesideScreen):
         super().__init__(**kwargs)
         self.proposals: Proposals | None = None
         self.line: list[WaitingParty] = []
+        self.gate: GateStatus | None = None
 
     # -- coming and going --------------------------------------------------------------------
 
@@ -76,6 +79,7 @@ class GreetingScreen(Refreshing, TablesideScreen):
         try:
             self.proposals = propose_tables(store, int(self.guests)) if self.guests else None
             self.line = waitlist(store)
+            self.gate = seating_gate_status(store)
         except DomainError as error:
             self.fail(error)
         self._draw_sizes()
@@ -138,6 +142,11 @@ class GreetingScreen(Refreshing, TablesideScreen):
             )
             return
         offers = [*proposals.tables, *proposals.joined]
+        closed = self.gate is not None and not self.gate.open
+        if closed:
+            # Said before any tap (第3条: no seating before the inspection is signed): the
+            # tables that would fit are shown, but cannot be tapped until seating opens.
+            box.add_widget(Hint(text=self._gate_text(), color=theme.ERROR))
         if not offers:
             box.add_widget(
                 Hint(
@@ -154,17 +163,28 @@ class GreetingScreen(Refreshing, TablesideScreen):
             where = loc.pick(offer.section_en, offer.section_zh)
             waiter = table_look.short_name(offer.waiter_name, loc.lang)
             load = tr("{count} guests now", count=offer.waiter_covers)
-            button = Factory.PrimaryButton if i == 0 else Button
+            button = Factory.PrimaryButton if i == 0 and not closed else Button
             widget = button(
                 text=f"[b]{title}[/b]  ·  {seats}\n" + plain(f"{where} · {waiter} ({load})"),
                 markup=True,
                 font_size="21sp",
                 size_hint_y=None,
                 height=dp(88),
+                disabled=closed,
             )
             widget.bind(on_release=lambda _b, o=offer: self.seat_at(o))
             self.ids[f"proposal_{i}"] = widget
             box.add_widget(widget)
+
+    def _gate_text(self) -> str:
+        """Why seating is closed, naming the service in the reader's language."""
+        loc, gate = self.app.localizer, self.gate
+        if gate is None:
+            return ""
+        fields = dict(gate.why_params)
+        if "service" in fields:
+            fields["service"] = loc.pick(gate.service_name_en, gate.service_name_zh)
+        return loc._(gate.why, **fields)
 
     def seat_at(self, offer: TableOffer) -> None:
         try:
@@ -243,7 +263,8 @@ class GreetingScreen(Refreshing, TablesideScreen):
 
     def gone(self, party: WaitingParty) -> None:
         try:
-            leave_waitlist(self.app.store, self.app.user.staff_id, party.id)
+            command = LeaveWaitlist(party_id=party.id)
+            leave_waitlist(self.app.store, self.app.user.staff_id, command)
         except DomainError as error:
             self._refused(error)
             return

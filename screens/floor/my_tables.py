@@ -1,6 +1,9 @@
-"""A waiter's own tables: checking in at the station (第5条 2①), every party the greeter
-has given them (第5条 ③: the waiter is told), and the tables of their sections that wait
-for a reset. Refreshed from the store every few seconds, in one query."""
+"""A waiter's own tables, by what they need (第8条): a course ready at the pass, the next
+course to fire, a bill requested, drinks to refill, a visit, a high chair, a table just
+seated (第5条 ③: the waiter is told), a course no kitchen screen or printer confirmed;
+the most urgent table first, each need with its one tap. Then the tables of their
+sections that wait for a reset, and checking in at the station (第5条 2①). Refreshed
+from the store every few seconds."""
 
 from __future__ import annotations
 
@@ -15,18 +18,22 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 
 from screens.orders.order import open_order
+from screens.serving import needs as need_look
 from screens.widgets import built_ids, table_look
 from screens.widgets.base import TablesideScreen
 from screens.widgets.chips import Chip, station_text
 from screens.widgets.refreshing import Refreshing
 from services.errors import DomainError
 from services.floor.plan import FloorView, TableState, TableView, floor_view
-from services.floor.seating import guests_left
-from services.floor.stations import StationStatus, check_in
+from services.floor.seating import GuestsLeft, guests_left
+from services.floor.stations import CheckIn, StationStatus, check_in
+from services.serving.tables import NeedKind, TableNeeds, tables_by_need
 
 REFRESH_SECONDS = 3
 # A party seated this recently is marked new, so the waiter goes to greet it.
 NEW_FOR = timedelta(minutes=5)
+SHOWN_NEEDS = 3  # needs written on a row; the rest are counted
+NEED_BUTTONS = 2  # one-tap buttons on a row, for the most urgent needs
 
 
 class MyTablesScreen(Refreshing, TablesideScreen):
@@ -37,6 +44,7 @@ class MyTablesScreen(Refreshing, TablesideScreen):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.view: FloorView | None = None
+        self.needs: list[TableNeeds] = []
 
     def on_pre_enter(self, *_args: Any) -> None:
         self.clear_message()
@@ -52,22 +60,40 @@ class MyTablesScreen(Refreshing, TablesideScreen):
     def refresh(self, *_args: Any) -> None:
         try:
             self.view = floor_view(self.app.store, self.view.service if self.view else None)
+            self.needs = tables_by_need(self.app.store, self.app.user.staff_id)
         except DomainError as error:
             self.fail(error)
             return
         self._draw()
 
-    def _mine(self) -> tuple[list[TableView], list[TableView]]:
-        """(my parties' tables, my sections' tables waiting for a reset)."""
+    def _mine(self) -> list[tuple[TableView, TableNeeds | None]]:
+        """My parties' tables, the one with the most urgent need first (one row a party,
+        joined tables included), then my sections' tables waiting for a reset."""
         me = self.app.user.staff_id
         view = self.view
         assert view is not None
         sections = {s.id for s in view.sections if s.waiter_id == me}
-        serving = [t for t in view.tables if t.waiter_id == me]
-        to_reset = [
-            t for t in view.tables if t.state == TableState.NEEDS_RESET and t.section_id in sections
+        by_party: dict[int, TableView] = {}
+        for t in view.tables:
+            if t.party_id is not None:
+                by_party.setdefault(t.party_id, t)
+        rows: list[tuple[TableView, TableNeeds | None]] = []
+        shown: set[int] = set()
+        for table_needs in self.needs:
+            table = by_party.get(table_needs.party_id)
+            if table is not None and table_needs.party_id not in shown:
+                rows.append((table, table_needs))
+                shown.add(table_needs.party_id)
+        for t in view.tables:
+            if t.waiter_id == me and t.party_id is not None and t.party_id not in shown:
+                rows.append((t, None))
+                shown.add(t.party_id)
+        rows += [
+            (t, None)
+            for t in view.tables
+            if t.state == TableState.NEEDS_RESET and t.section_id in sections
         ]
-        return serving, to_reset
+        return rows
 
     def _draw(self) -> None:
         if self.view is None or self.app.user is None:
@@ -104,8 +130,8 @@ class MyTablesScreen(Refreshing, TablesideScreen):
         box = self.ids.tables
         box.clear_widgets()
         built_ids.forget(self.ids, "table_")
-        serving, to_reset = self._mine()
-        if not serving and not to_reset:
+        rows = self._mine()
+        if not rows:
             box.add_widget(
                 Label(
                     text=tr("No guests at your tables yet."),
@@ -114,14 +140,14 @@ class MyTablesScreen(Refreshing, TablesideScreen):
                     height=dp(80),
                 )
             )
-        for table in [*serving, *to_reset]:
-            row = MyTableRow(self, table, view)
+        for table, table_needs in rows:
+            row = MyTableRow(self, table, view, table_needs)
             self.ids[f"table_{table.number}"] = row
             box.add_widget(row)
 
     def check_in(self) -> None:
         try:
-            done = check_in(self.app.store, self.app.user.staff_id)
+            done = check_in(self.app.store, CheckIn(waiter_id=self.app.user.staff_id))
         except DomainError as error:
             self.fail(error)
             return
@@ -139,7 +165,8 @@ class MyTablesScreen(Refreshing, TablesideScreen):
         if table.party_id is None:
             return
         try:
-            left = guests_left(self.app.store, self.app.user.staff_id, table.party_id)
+            command = GuestsLeft(party_id=table.party_id)
+            left = guests_left(self.app.store, self.app.user.staff_id, command)
         except DomainError as error:
             self.fail(error)
             self.refresh()
@@ -156,12 +183,22 @@ class MyTablesScreen(Refreshing, TablesideScreen):
 
 
 class MyTableRow(BoxLayout):
-    """One of my tables: its state in colour and words, the party, and what to do next."""
+    """One of my tables: its state in colour and words, what it needs (most urgent first,
+    each with its one tap), the party, its courses, and its order."""
 
-    def __init__(self, screen: MyTablesScreen, table: TableView, view: FloorView) -> None:
-        super().__init__(size_hint_y=None, height=dp(84), spacing=dp(10), padding=(0, dp(4)))
+    def __init__(
+        self,
+        screen: MyTablesScreen,
+        table: TableView,
+        view: FloorView,
+        table_needs: TableNeeds | None = None,
+    ) -> None:
+        busy = table_needs is not None and bool(table_needs.needs or table_needs.courses)
+        height = dp(108) if busy else dp(84)
+        super().__init__(size_hint_y=None, height=height, spacing=dp(8), padding=(0, dp(4)))
         loc = screen.app.localizer
         tr = loc._
+        self.need_buttons: dict[str, Any] = {}
         self.add_widget(
             Chip(
                 text=tr("Table {number}", number=table.number)
@@ -172,7 +209,7 @@ class MyTableRow(BoxLayout):
                 bold=True,
                 font_size="20sp",
                 size_hint_x=None,
-                width=dp(170),
+                width=dp(150),
             )
         )
         facts: list[str] = []
@@ -181,10 +218,12 @@ class MyTableRow(BoxLayout):
             minutes = table_look.minutes_since(table.seated_at, view.at)
             facts.append(table_look.guests(table.party_size, tr))
             facts.append(tr("seated {minutes} min ago", minutes=minutes))
-            new = bool(table.seated_at and view.at - table.seated_at < NEW_FOR)
+            new = bool(table.seated_at and view.at - table.seated_at < NEW_FOR) or any(
+                n.kind == NeedKind.JUST_SEATED for n in (table_needs.needs if table_needs else [])
+            )
             if table.children:
                 facts.append(table_look.children(table.children, tr))
-            if table.high_chair:
+            if table.high_chair and table_needs is None:
                 facts.append(tr("bring a high chair"))
             if table.joined_with:
                 facts.append(tr("joined with {tables}", tables=" + ".join(table.joined_with)))
@@ -199,10 +238,14 @@ class MyTableRow(BoxLayout):
         if table.party_id is not None and new:
             # The greeter has just given this table to the waiter (第5条 ③): make it loud.
             words = f"[b][color=ffc83d]{table_look.plain(tr('NEW'))}[/color][/b]  {words}"
-        text = Label(text=words, markup=True, font_size="19sp", halign="left", valign="middle")
+        if table_needs is not None:
+            words = self._with_needs(words, table_needs, loc, view)
+        text = Label(text=words, markup=True, font_size="18sp", halign="left", valign="middle")
         text.bind(size=lambda w, s: setattr(w, "text_size", s))
         self.add_widget(text)
         self.facts = text
+        if table_needs is not None:
+            self._need_buttons(screen, table_needs)
         if table.state == TableState.PAID:
             button = Factory.PrimaryButton(text=tr("Guests have left"))
             button.bind(on_release=lambda _b: screen.guests_left(table))
@@ -211,10 +254,38 @@ class MyTableRow(BoxLayout):
             button.bind(on_release=lambda _b: screen.reset(table))
         elif table.party_id is not None:
             party_id = table.party_id
-            button = Factory.PrimaryButton(text=tr("Order"))
+            button = Factory.Button(text=tr("Order")) if self.need_buttons else None
+            button = button or Factory.PrimaryButton(text=tr("Order"))
             button.bind(on_release=lambda _b: open_order(screen.app, party_id))
         else:
             return
         button.size_hint_x = None
-        button.width = dp(200)
+        button.width = dp(150) if self.need_buttons else dp(200)
         self.add_widget(button)
+
+    @staticmethod
+    def _with_needs(facts: str, table_needs: TableNeeds, loc: Any, view: FloorView) -> str:
+        """Needs first, in their colours and words (at most three, then how many more),
+        then the party's facts, then where each course is."""
+        # "Just seated" is the NEW mark in front of the facts.
+        others = [n for n in table_needs.needs if n.kind != NeedKind.JUST_SEATED]
+        needs = [need_look.need_words(n, loc, view.at) for n in others[:SHOWN_NEEDS]]
+        more = len(others) - SHOWN_NEEDS
+        if more > 0:
+            needs.append(table_look.plain(loc._("+{count} more", count=more)))
+        lines = [" · ".join(needs)] if needs else []
+        lines.append(facts)
+        if table_needs.courses:
+            courses = need_look.courses_words(table_needs.courses, loc)
+            lines.append(f"[size=16sp][color=c8ccd4]{courses}[/color][/size]")
+        return "\n".join(lines)
+
+    def _need_buttons(self, screen: MyTablesScreen, table_needs: TableNeeds) -> None:
+        """One tap for each of the two most urgent needs that a tap can settle."""
+        for need in table_needs.needs:
+            if len(self.need_buttons) == NEED_BUTTONS:
+                break
+            button = need_look.need_button(screen, table_needs, need, screen.refresh)
+            if button is not None and need.kind.value not in self.need_buttons:
+                self.need_buttons[need.kind.value] = button
+                self.add_widget(button)

@@ -27,7 +27,7 @@ from screens.widgets.refreshing import Refreshing
 from services.errors import Conflict, DomainError
 from services.floor import table_changes, table_reset
 from services.floor.plan import FloorView, TableState, TableView, floor_view
-from services.floor.seating import guests_left
+from services.floor.seating import GuestsLeft, guests_left
 from services.permissions import Action, allowed
 
 _ = floor_plan  # registers FloorPlan with the Factory, for floor.kv
@@ -56,6 +56,13 @@ class FloorScreen(Refreshing, TablesideScreen):
         # What the action bar was last built for: a refresh that changes none of it must
         # not rebuild it, or a reason being typed would vanish every few seconds.
         self._actions_for: tuple[Any, ...] | None = None
+        # A table chosen by one person is not the next person's choice: each sign-in or
+        # sign-out starts with nothing selected and no move or join half done.
+        self.app.bind(user=self._user_changed)
+
+    def _user_changed(self, *_args: Any) -> None:
+        self.selected_id = 0
+        self.mode = ""
 
     # -- refreshing --------------------------------------------------------------------------
 
@@ -278,7 +285,8 @@ class FloorScreen(Refreshing, TablesideScreen):
         if table is None or table.party_id is None:
             return
         try:
-            left = guests_left(self.app.store, self.app.user.staff_id, table.party_id)
+            command = GuestsLeft(party_id=table.party_id)
+            left = guests_left(self.app.store, self.app.user.staff_id, command)
         except DomainError as error:
             self._after(error)
             return
@@ -314,7 +322,8 @@ class FloorScreen(Refreshing, TablesideScreen):
         if table is None:
             return
         try:
-            table_reset.reopen_table(self.app.store, self.app.user.staff_id, table.id)
+            command = table_reset.ReopenTable(table_id=table.id)
+            table_reset.reopen_table(self.app.store, self.app.user.staff_id, command)
         except DomainError as error:
             self._after(error)
             return

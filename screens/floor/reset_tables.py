@@ -26,6 +26,9 @@ class ResetTablesScreen(TablesideScreen):
     checked = BooleanProperty(False)
     chosen_title = StringProperty("")
     found_line = StringProperty("")
+    # Items logged for the chosen table: finding something is looking, so while there are
+    # any the "I checked" box stays ticked and cannot be unticked by mistake.
+    found_count = NumericProperty(0)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -55,12 +58,16 @@ class ResetTablesScreen(TablesideScreen):
             return
         self.waiting = [t for t in view.tables if t.state == TableState.NEEDS_RESET]
         if self.chosen_id not in {t.id for t in self.waiting}:
-            self.chosen_id = self.waiting[0].id if self.waiting else 0
+            # The person chooses the table; only a single one waiting is chosen for them.
+            if self.chosen_id:
+                self._start_table()
+            self.chosen_id = self.waiting[0].id if len(self.waiting) == 1 else 0
         self._draw()
 
     def _start_table(self) -> None:
         self.checked = False
         self.found = []
+        self.found_count = 0
         self.ids.found_input.text = ""
 
     def choose(self, table_id: int) -> None:
@@ -126,7 +133,19 @@ class ResetTablesScreen(TablesideScreen):
             tr("{what}: to {name}", what=what, name=keeper.name) for what, keeper in self.found
         )
 
+    def tick_checked(self, button: ToggleButton) -> None:
+        """The "I checked" box. While found items are logged it stays ticked: they were
+        found by looking, and unticking it would only get the reset refused."""
+        if self.found:
+            button.state = "down"
+            self.say("Something was found here, so the table was checked: the box stays ticked.")
+            return
+        self.checked = button.state == "down"
+
     def add_found(self) -> None:
+        if not self.chosen_id:
+            self.fail(DomainError("Choose a table."))
+            return
         keeper = next((k for k in self.keepers if k.id == self.keeper_id), None)
         what = self.ids.found_input.text
         if keeper is None:
@@ -138,8 +157,8 @@ class ResetTablesScreen(TablesideScreen):
             self.fail(error)
             return
         self.found.append((what, keeper))
+        self.found_count = len(self.found)
         self.ids.found_input.text = ""
-        self.checked = True  # finding something is looking
         self._draw()
         self.say("Written down. Hand it to {name}.", name=keeper.name)
 
@@ -153,7 +172,8 @@ class ResetTablesScreen(TablesideScreen):
                 self.app.user.staff_id,
                 ResetTable(
                     table_id=int(self.chosen_id),
-                    belongings_checked=bool(self.checked),
+                    # Logging a found item was looking for belongings.
+                    belongings_checked=bool(self.checked or self.found),
                     found=[
                         FoundBelonging(description=what, handed_to_id=keeper.id)
                         for what, keeper in self.found

@@ -19,13 +19,13 @@ from services.errors import DomainError
 from services.floor.stations import (
     AssignSection,
     Roster,
-    ServiceInfo,
     StationStatus,
     assign_section,
     service_periods_today,
     station_roster,
     waiters,
 )
+from services.service_day import ServiceSlot
 
 
 class StationsScreen(TablesideScreen):
@@ -33,7 +33,7 @@ class StationsScreen(TablesideScreen):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.services: list[ServiceInfo] = []
+        self.services: list[ServiceSlot] = []
         self.roster: Roster | None = None
         self.waiters: list[tuple[int, str, str]] = []
 

@@ -17,7 +17,7 @@ from services.menu import catalog as menu_service
 from services.menu.catalog import MenuCategoryView, MenuItemView
 
 
-class CategoryButton(ToggleButton):
+class StockCategoryButton(ToggleButton):
     category_id = NumericProperty(0)
 
 
@@ -88,7 +88,7 @@ class MenuStockScreen(TablesideScreen):
         for category in self._categories:
             out = sum(not i.in_stock for i in category.items)
             label = loc.pick(category.name_en, category.name_zh)
-            button = CategoryButton(
+            button = StockCategoryButton(
                 text=label if not out else tr("{name} ({count} sold out)", name=label, count=out),
                 group="menu_category",
                 allow_no_selection=False,
@@ -121,9 +121,8 @@ class MenuStockScreen(TablesideScreen):
 
     def toggle(self, item: MenuItemView) -> None:
         try:
-            changed = menu_service.set_in_stock(
-                self.app.store, self.app.user.staff_id, item.id, not item.in_stock
-            )
+            command = menu_service.SetInStock(item_id=item.id, in_stock=not item.in_stock)
+            changed = menu_service.set_in_stock(self.app.store, self.app.user.staff_id, command)
         except DomainError as error:
             self.fail(error)
             self.reload()

@@ -16,12 +16,7 @@ from zoneinfo import ZoneInfo
 
 from kivy.clock import Clock
 from kivy.core.window import Window
-from kivy.properties import (
-    BooleanProperty,
-    NumericProperty,
-    ObjectProperty,
-    StringProperty,
-)
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
@@ -30,6 +25,7 @@ from kivy.uix.togglebutton import ToggleButton
 
 from screens.orders.popups import ChoicesPopup, LinePopup, VoidPopup
 from screens.orders.text import dish_text, line_text, money_text, seat_word
+from screens.serving import fire_strip
 from screens.widgets.base import TablesideScreen
 from screens.widgets.refreshing import Refreshing
 from services.errors import Conflict, DomainError
@@ -106,6 +102,7 @@ class OrderScreen(Refreshing, TablesideScreen):
         self.ids.search.text = self.search_text
         self.reload()
         self.start_refreshing()
+        fire_strip.attach(self)  # held courses, fired with one tap (第8条 ①)
 
     def on_leave(self, *_args: Any) -> None:
         self.stop_refreshing()
@@ -214,6 +211,8 @@ class OrderScreen(Refreshing, TablesideScreen):
             )
             if self.new_count
             else tr("Everything is sent.")
+            if order.lines
+            else tr("Nothing is on the order yet: tap a dish to add it.")
         )
         seats = self.ids.seats
         seats.clear_widgets()

@@ -16,6 +16,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 
 from screens.orders.text import escape, line_text, money_text, seat_word
+from screens.serving import fire_now
 from screens.widgets.base import TablesideScreen
 from services.errors import Conflict, DomainError
 from services.orders.sending import LineSeen, SendOrder, send_order
@@ -48,6 +49,7 @@ class ReadBackScreen(TablesideScreen):
         self.order = order
         self.client_send_id = str(uuid.uuid4())
         self.rush = False
+        self.fire_now: set[int] = set()  # later courses the waiter fires with this send
         self.clear_message()
 
     def on_pre_enter(self, *_args: Any) -> None:
@@ -75,9 +77,12 @@ class ReadBackScreen(TablesideScreen):
         )
         box = self.ids.groups
         box.clear_widgets()
+        held = fire_now.held_after_send(self, order)
         for course in order.read_back():
             name = loc.pick(course.course_name_en, course.course_name_zh)
             box.add_widget(ReadBackHeading(text=escape(name)))
+            if toggle := fire_now.toggle_for(course, held, loc, self.fire_now):
+                box.add_widget(toggle)
             for seat in course.seats:
                 for n, line in enumerate(seat.lines):
                     main, facts = line_text(line, loc, place=False)
@@ -102,6 +107,7 @@ class ReadBackScreen(TablesideScreen):
                 party_id=order.party_id,
                 lines=tuple(LineSeen(line_id=li.id, version=li.version) for li in order.new_lines),
                 rush=self.rush,
+                fire_now=tuple(sorted(self.fire_now)),
             )
             sent = send_order(self.app.store, self.app.user.staff_id, command)
         except Conflict as error:
@@ -113,7 +119,16 @@ class ReadBackScreen(TablesideScreen):
             self.fail(error)
             return
         self.order = None
-        if sent.rush:
+        if self.app.print_spooler is None:
+            # This tablet prints nothing: the tickets only queue (the print queue shows them).
+            order_screen.say(
+                "Sent: order {ref}, {count} lines. No printer is set up on this tablet: the "
+                "tickets for {stations} wait in the print queue.",
+                ref=sent.order_ref,
+                count=len(sent.line_ids),
+                stations=self._stations(sent.print_jobs),
+            )
+        elif sent.rush:
             order_screen.say(
                 "Sent as RUSH: order {ref}, {count} lines, to {stations}.",
                 ref=sent.order_ref,

@@ -9,6 +9,7 @@ from kivy.properties import NumericProperty
 from screens.widgets.base import TablesideScreen
 from services.errors import DomainError
 from services.people import staff as staff_service
+from services.people.staff import ChangePin
 
 STEPS = ("Enter your current PIN", "Enter the new PIN", "Enter the new PIN again")
 
@@ -31,9 +32,8 @@ class ChangePinScreen(TablesideScreen):
         self._entered = []
         self.step = 0
         try:
-            staff_service.change_own_pin(
-                self.app.store, self.app.user.staff_id, current, new, repeated
-            )
+            command = ChangePin(current_pin=current, new_pin=new, repeated_pin=repeated)
+            staff_service.change_own_pin(self.app.store, self.app.user.staff_id, command)
         except DomainError as error:
             self.fail(error)
             return

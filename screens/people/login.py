@@ -11,7 +11,7 @@ from kivy.uix.togglebutton import ToggleButton
 from screens.widgets.base import TablesideScreen
 from services.errors import DomainError
 from services.people import staff as staff_service
-from services.people.staff import StaffCard
+from services.people.staff import SignIn, StaffCard
 
 
 class StaffButton(ToggleButton):
@@ -66,7 +66,7 @@ class LoginScreen(TablesideScreen):
             self.fail(DomainError("Tap your name first."))
             return
         try:
-            user = staff_service.sign_in(self.app.store, self.selected.id, pin)
+            user = staff_service.sign_in(self.app.store, SignIn(staff_id=self.selected.id, pin=pin))
         except DomainError as error:
             self.fail(error)
             return

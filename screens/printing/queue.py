@@ -32,6 +32,10 @@ log = logging.getLogger(__name__)
 REFRESH_SECONDS = 2.0
 
 
+def _chosen(job_id: int) -> printing.ChooseJob:
+    return printing.ChooseJob(job_id=job_id)
+
+
 class PrintJobRow(BoxLayout):
     job_id = NumericProperty(0)
     what = StringProperty("")
@@ -137,19 +141,38 @@ class PrintQueueScreen(Refreshing, TablesideScreen):
     # -- what a person does ------------------------------------------------------------------
 
     def retry(self, job_id: int) -> None:
-        if self._act(lambda user: printing.retry_now(self.app.store, user, job_id)):
-            self.say("Job {job} will be tried again now.", job=job_id)
+        if self._act(lambda user: printing.retry_now(self.app.store, user, _chosen(job_id))):
+            if self.tablet_prints:
+                self.say("Job {job} will be tried again now.", job=job_id)
+            else:
+                # Nothing here will print it: say so rather than promise paper.
+                self.say(
+                    "Job {job} is next in line, but this tablet has no printers set up: "
+                    "only a tablet with printers can print it.",
+                    job=job_id,
+                )
             self._wake_spooler()
 
     def printed(self, job_id: int) -> None:
-        if self._act(lambda user: printing.confirm_printed(self.app.store, user, job_id)):
+        if self._act(lambda user: printing.confirm_printed(self.app.store, user, _chosen(job_id))):
             self.say("Job {job} is marked printed.", job=job_id)
 
     def reprint(self, job_id: int) -> None:
         # One key per row shown: a double tap on "reprint" makes one reprint.
         key = self._reprint_keys.setdefault(job_id, f"reprint-{job_id}-{uuid.uuid4().hex}")
-        if self._act(lambda user: printing.reprint(self.app.store, user, job_id, key)):
-            self.say("A reprint of job {job} is on its way.", job=job_id)
+        if self._act(
+            lambda user: printing.reprint(
+                self.app.store, user, printing.Reprint(job_id=job_id, idempotency_key=key)
+            )
+        ):
+            if self.tablet_prints:
+                self.say("A reprint of job {job} is on its way.", job=job_id)
+            else:
+                self.say(
+                    "A reprint of job {job} is queued, but this tablet has no printers set "
+                    "up: only a tablet with printers can print it.",
+                    job=job_id,
+                )
             self._wake_spooler()
 
     def _act(self, action: Any) -> bool:

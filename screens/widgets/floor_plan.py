@@ -201,9 +201,22 @@ def tile_layouts(
         full = f"{table_look.guests(table.party_size, tr)} · {time}"
         short = tr("{size}p · {minutes}m", size=table.party_size, minutes=minutes)
         waiter = table_look.short_name(table.waiter_name, lang)
-        joined = " · +" + "+".join(table.joined_with) if table.joined_with else ""
+        if table.joined_with:
+            # In words: "+3" read like three more guests.
+            joined = tr("joined with {tables}", tables=" + ".join(table.joined_with))
+            return [
+                [
+                    head,
+                    state,
+                    TileLine((full, short)),
+                    TileLine((f"{waiter} · {joined}",)),
+                ],
+                [head, state, TileLine((full, short)), TileLine((joined,))],
+                [head, state, TileLine((short,)), TileLine((joined,), True)],
+                [head, state, TileLine((short,))],
+            ]
         return [
-            [head, state, TileLine((full, short)), TileLine((waiter + joined, waiter), True)],
+            [head, state, TileLine((full, short)), TileLine((waiter,), True)],
             [head, state, TileLine((f"{short} · {table.waiter_number}",))],
             [head, state, TileLine((short,))],
         ]

@@ -4,6 +4,7 @@ They stay in the manager's attention list until the manager resolves them with a
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
@@ -21,9 +22,9 @@ from models import (
     utcnow,
 )
 from services import audit
-from services.checklists.text import NOTE_MAX, checked_text
 from services.errors import Conflict, DomainError, NotFound
 from services.permissions import Action, require
+from services.text import NOTE_MAX, RecordId, required_text
 
 
 class EscalationView(BaseModel):
@@ -50,10 +51,12 @@ class EscalationView(BaseModel):
 
 
 class ResolveEscalation(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
-    escalation_id: int
-    note: str
+    escalation_id: RecordId
+    note: Annotated[
+        str, required_text(NOTE_MAX, "Write a note saying how it was resolved.", multi_line=True)
+    ]
 
 
 def _view(s: Session, escalation: ChecklistEscalation) -> EscalationView:
@@ -100,9 +103,7 @@ def open_escalations(store: Store, viewer_id: int) -> list[EscalationView]:
 
 
 def resolve_escalation(store: Store, actor_id: int, command: ResolveEscalation) -> EscalationView:
-    note = checked_text(
-        command.note, max_length=NOTE_MAX, missing="Write a note saying how it was resolved."
-    )
+    note = command.note
     try:
         with store.write() as s:
             manager = require(s, actor_id, Action.RESOLVE_ESCALATION)

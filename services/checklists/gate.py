@@ -8,9 +8,9 @@ so the check and the seating are one unit of work.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -26,10 +26,10 @@ from models import (
 )
 from services import audit
 from services.checklists.templates import ChecklistKind
-from services.checklists.text import REASON_MAX, checked_text
 from services.errors import Conflict, DomainError, NotFound
-from services.people.staff import approving_manager
+from services.people.approvals import manager_approval, still_manager
 from services.service_day import ServiceSlot, current_slot
+from services.text import REASON_MAX, required_text
 
 
 class SeatingClosed(DomainError):
@@ -191,18 +191,39 @@ def seating_gate_status(store: Store, at: datetime | None = None) -> GateStatus:
         return gate_status(s, at)
 
 
+def _typed_pin(value: object) -> str:
+    # The PIN's own rules (digits, length, tries) are the approval's; here only that it is
+    # something typed, so a wrong kind of value reads a sentence too.
+    if not isinstance(value, str):
+        raise DomainError("A PIN is 4 to 8 digits.")
+    return value
+
+
+class OverrideSeatingGate(BaseModel):
+    """The manager's own PIN, typed on this tablet now, and why seating opens unsigned."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    manager_pin: Annotated[str, BeforeValidator(_typed_pin)]
+    reason: Annotated[str, required_text(REASON_MAX, "Write a reason.")]
+
+
 def override_seating_gate(
-    store: Store, actor_id: int, manager_pin: str, reason: str, at: datetime | None = None
+    store: Store, actor_id: int, command: OverrideSeatingGate, at: datetime | None = None
 ) -> GateOverrideInfo:
-    """Open seating for the current service without a signed inspection: the manager's own
-    PIN, entered now, and a reason; both people are recorded and audited."""
-    reason = checked_text(reason, max_length=REASON_MAX, missing="Write a reason.")
+    """Open seating for the current service without a signed inspection (第3条): the
+    manager's own PIN, entered now, and a reason; both people are recorded and audited."""
+    reason = command.reason
+    # The PIN is checked (and a wrong one counted) before the write transaction opens.
+    approval = manager_approval(
+        store, actor_id, command.manager_pin, purpose="seating_gate_override"
+    )
     try:
         with store.write() as s:
             actor = s.get(Staff, actor_id)
             if actor is None or not actor.active:
                 raise NotFound("Unknown staff member.")
-            manager = approving_manager(s, manager_pin, acting_id=actor_id)
+            manager = still_manager(s, approval.manager_id)
             slot = current_slot(s, at)
             if slot is None:
                 raise DomainError("Seating is closed: no service periods are set up.")

@@ -30,11 +30,11 @@ from models import (
 from services import audit
 from services.checklists.files import check_photo, drop_photo, keep_photo
 from services.checklists.templates import ChecklistTemplate, TemplateSet
-from services.checklists.text import NOTE_MAX, REASON_MAX, checked_text
 from services.checklists.views import RunView, build_run_view, current_ticks
 from services.errors import Conflict, DomainError, NotFound
 from services.permissions import Action, require
 from services.service_day import ServiceSlot, current_slot, local_today, slot_of
+from services.text import Note, Reason, RecordId, Reference
 
 
 class Result(StrEnum):
@@ -49,20 +49,21 @@ class FailAction(StrEnum):
 
 
 class StartRun(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
-    template_code: str
+    template_code: Reference
     # None: the current service (or the next one today).
-    service_period_id: int | None = None
+    service_period_id: RecordId | None = None
 
 
 class TickItem(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
-    run_id: int
-    item_id: int
+    run_id: RecordId
+    item_id: RecordId
     result: Result
-    note: str = ""
+    # Required for a fail (what is wrong); the service says so, as it depends on the result.
+    note: Note = ""
     fail_action: FailAction | None = None
     photo: Path | None = None
 
@@ -70,7 +71,7 @@ class TickItem(BaseModel):
 class CorrectItem(TickItem):
     """A new answer for an item of a signed run, and why the signed answer was wrong."""
 
-    reason: str = ""
+    reason: Reason = ""
 
 
 def stale_run() -> Conflict:
@@ -183,9 +184,9 @@ def _run_for(s: Session, code: str, slot: ServiceSlot) -> ChecklistRun | None:
 def _checked_answer(command: TickItem) -> str:
     """The note, once the answer's own rules hold; raised before anything is written."""
     if command.result is Result.FAIL:
-        note = checked_text(
-            command.note, max_length=NOTE_MAX, missing="A fail needs a note saying what is wrong."
-        )
+        note = command.note
+        if not note:
+            raise DomainError("A fail needs a note saying what is wrong.")
         if command.fail_action is None:
             raise DomainError('Choose "Fixed on the spot" or "Escalate to manager" for a fail.')
         if command.photo is not None:
@@ -193,7 +194,7 @@ def _checked_answer(command: TickItem) -> str:
         return note
     if command.fail_action is not None:
         raise DomainError("Only a fail is fixed on the spot or escalated.")
-    return checked_text(command.note, max_length=NOTE_MAX, missing=None)
+    return command.note
 
 
 def find_run(s: Session, run_id: int) -> ChecklistRun:
@@ -318,9 +319,9 @@ def _write_tick(
     reason = ""
     if correcting:
         assert isinstance(command, CorrectItem)
-        reason = checked_text(
-            command.reason, max_length=REASON_MAX, missing="A correction needs a reason."
-        )
+        reason = command.reason
+        if not reason:
+            raise DomainError("A correction needs a reason.")
     copied: list[str] = []
     try:
         with store.write() as s:

@@ -14,14 +14,15 @@ from services import audit
 from services.checklists.runs import find_run, refuse_if_signed, stale_run
 from services.checklists.views import RunView, build_run_view
 from services.errors import DomainError
-from services.people.pins import check_pin_format, pin_matches
+from services.people.approvals import confirm_own_pin
 from services.permissions import Action, require
+from services.text import RecordId
 
 
 class SignOff(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
-    run_id: int
+    run_id: RecordId
     pin: str
 
 
@@ -30,17 +31,21 @@ def sign_off_run(
 ) -> RunView:
     """The supervisor signs with their own PIN, entered now. Refused while items are
     unanswered or a critical fail is still with the manager."""
-    pin = check_pin_format(command.pin)
+    # The PIN is a PIN route like sign-in: counted before the Argon2 check, which runs
+    # outside the write transaction; a wrong one is audited and can lock the person out.
+    confirm_own_pin(
+        store,
+        actor_id,
+        command.pin,
+        purpose="checklist_sign_off",
+        refused="That is not the PIN of {name}: the checklist was not signed off.",
+        refused_action="checklist.sign_off_pin_refused",
+    )
     try:
         with store.write() as s:
             actor = require(s, actor_id, Action.RUN_CHECKLIST)
             run = find_run(s, command.run_id)
             refuse_if_signed(s, run)
-            if not pin_matches(actor.pin_hash, pin):
-                raise DomainError(
-                    "That is not the PIN of {name}: the checklist was not signed off.",
-                    name=actor.name,
-                )
             view = build_run_view(s, run)
             if view.done < view.total:
                 raise DomainError(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
@@ -14,9 +14,9 @@ from db.store import Store
 from models import FoundItem, Staff, StaffRole
 from services import audit
 from services.errors import Conflict, NotFound
-from services.floor.guest_input import NAME_MAX, RecordId, text
 from services.permissions import Action, require, roles_for
 from services.service_day import aware
+from services.text import NAME_MAX, RecordId, required_text
 
 
 class FoundItemLine(BaseModel):
@@ -83,16 +83,12 @@ def found_items(store: Store, viewer_id: int, limit: int = 200) -> list[FoundIte
         ]
 
 
-def _returned_to(value: object) -> str:
-    return text(value, NAME_MAX, required="Write who the item was given back to.")
-
-
 class ReturnItem(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     item_id: RecordId
     # Name, phone or room number, as the supervisor writes it.
-    returned_to: Annotated[str, BeforeValidator(_returned_to)]
+    returned_to: Annotated[str, required_text(NAME_MAX, "Write who the item was given back to.")]
 
 
 def return_item(

@@ -28,8 +28,8 @@ from models import (
     TableClosure,
     TableOccupancy,
 )
-from services.floor.stations import ServiceInfo, StationStatus, service_now, station_status
-from services.service_day import aware
+from services.floor.stations import StationStatus, service_now, station_status
+from services.service_day import ServiceSlot, aware
 
 
 class TableState(enum.StrEnum):
@@ -122,7 +122,7 @@ class SectionView(BaseModel):
 class FloorView(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    service: ServiceInfo
+    service: ServiceSlot
     at: datetime
     tables: list[TableView]
     sections: list[SectionView]
@@ -134,7 +134,7 @@ class FloorView(BaseModel):
 
 
 def floor_view(
-    store: Store, service: ServiceInfo | None = None, at: datetime | None = None
+    store: Store, service: ServiceSlot | None = None, at: datetime | None = None
 ) -> FloorView:
     """The whole floor. Pass back the `service` of the previous view to refresh in exactly
     one query (the service only changes when it closes)."""
@@ -289,6 +289,14 @@ class FreeTable(BaseModel):
     y: int = 0
     width: int = 1
     height: int = 1
+    # A private room (包间): offered only when asked for or when nothing else fits.
+    private_room: bool = False
+
+
+# The sections whose tables are private rooms (包间). Sections carry no flag of their own
+# yet (that is a schema change): until then the section coded "private" holds the rooms,
+# as in the demo restaurant's floor.toml.
+PRIVATE_ROOM_SECTIONS = frozenset({"private"})
 
 
 def free_tables(session: Session) -> list[FreeTable]:
@@ -304,6 +312,7 @@ def free_tables(session: Session) -> list[FreeTable]:
             Section.sort,
             Section.name_en,
             Section.name_zh,
+            Section.code,
             DiningTable.x,
             DiningTable.y,
             DiningTable.width,
@@ -325,12 +334,13 @@ def free_tables(session: Session) -> list[FreeTable]:
             y=r.y,
             width=r.width,
             height=r.height,
+            private_room=r.code in PRIVATE_ROOM_SECTIONS,
         )
         for r in rows
     ]
 
 
-def section_waiters(session: Session, service: ServiceInfo) -> dict[int, tuple[int, str, str]]:
+def section_waiters(session: Session, service: ServiceSlot) -> dict[int, tuple[int, str, str]]:
     """section id -> (waiter id, name, number) for the service."""
     rows = session.execute(
         select(SectionAssignment.section_id, Staff.id, Staff.name, Staff.number)

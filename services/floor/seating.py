@@ -17,7 +17,7 @@ from models import AT_TABLE, DiningTable, Party, PartyStage
 from services import audit
 from services.checklists.gate import require_seating_open
 from services.errors import DomainError, NotFound
-from services.floor.guest_input import PartyDetails, RecordId, TableIds
+from services.floor.guest_input import PartyDetails, TableIds
 from services.floor.occupancy import (
     Moved,
     load_tables,
@@ -31,14 +31,15 @@ from services.floor.occupancy import (
     tables_of,
 )
 from services.floor.plan import section_waiters
-from services.floor.stations import ServiceInfo, service_now
+from services.floor.stations import service_now
 from services.floor.waitlist import (
     check_fits_restaurant,
     check_nobody_jumped,
     waiting_line,
 )
 from services.permissions import Action, require
-from services.service_day import aware
+from services.service_day import ServiceSlot, aware
+from services.text import RecordId
 
 # Who moves a party through its meal: later, the ordering and billing services.
 
@@ -72,7 +73,7 @@ class Seated(BaseModel):
 
 
 def _section_waiter(
-    session: Session, service: ServiceInfo, table: DiningTable
+    session: Session, service: ServiceSlot, table: DiningTable
 ) -> tuple[int, str, str]:
     waiter = section_waiters(session, service).get(table.section_id)
     if waiter is None:
@@ -185,12 +186,20 @@ def advance_party(
     return wanted
 
 
-def guests_left(store: Store, actor_id: int, party_id: int, at: datetime | None = None) -> Moved:
+class GuestsLeft(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    party_id: RecordId
+
+
+def guests_left(
+    store: Store, actor_id: int, command: GuestsLeft, at: datetime | None = None
+) -> Moved:
     """The guests have paid and gone (never hurried: 第10条 ①). Their tables need resetting."""
     at = aware(at)
     with one_party_per_table(), store.write() as s:
         require(s, actor_id, Action.SEE_GUESTS_OFF)
-        party = party_at_table(s, party_id)
+        party = party_at_table(s, command.party_id)
         if party.stage != PartyStage.PAID:
             raise DomainError(
                 "This party has not paid yet: the table is cleared only after the guests "

@@ -26,38 +26,7 @@ from services.service_day import (
     slot_of,
     slots_on,
 )
-
-ARRIVE_BEFORE_OPENING = timedelta(minutes=30)
-
-
-class ServiceInfo(BaseModel):
-    """One service on one local date; screens keep it so a refresh needs no lookup."""
-
-    model_config = ConfigDict(frozen=True)
-
-    period_id: int
-    code: str
-    name_en: str
-    name_zh: str
-    service_date: date
-    opens: datetime
-    closes: datetime
-
-    @property
-    def stations_due(self) -> datetime:
-        return self.opens - ARRIVE_BEFORE_OPENING
-
-    @classmethod
-    def of(cls, slot: ServiceSlot) -> ServiceInfo:
-        return cls(
-            period_id=slot.period_id,
-            code=slot.code,
-            name_en=slot.name_en,
-            name_zh=slot.name_zh,
-            service_date=slot.service_date,
-            opens=slot.opens,
-            closes=slot.closes,
-        )
+from services.text import RecordId
 
 
 class StationStatus(enum.StrEnum):
@@ -98,24 +67,32 @@ class StationLine(BaseModel):
 class Roster(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    service: ServiceInfo
+    service: ServiceSlot
     lines: list[StationLine]
 
 
 class AssignSection(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
-    section_id: int
-    waiter_id: int
+    section_id: RecordId
+    waiter_id: RecordId
     # The service being staffed; the current one (or the next today) when left out.
-    period_id: int | None = None
+    period_id: RecordId | None = None
     service_date: date | None = None
+
+
+class CheckIn(BaseModel):
+    """The waiter who has arrived at the station: the person signed in on the tablet."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    waiter_id: RecordId
 
 
 class CheckedIn(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    service: ServiceInfo
+    service: ServiceSlot
     checked_in_at: datetime
     status: StationStatus
     late_minutes: int
@@ -123,16 +100,16 @@ class CheckedIn(BaseModel):
     sections_zh: list[str]
 
 
-def service_now(session: Session, at: datetime | None = None) -> ServiceInfo:
+def service_now(session: Session, at: datetime | None = None) -> ServiceSlot:
     slot = current_slot(session, at)
     if slot is None:
         raise DomainError("No service periods are set up, so there is no service to staff.")
-    return ServiceInfo.of(slot)
+    return slot
 
 
 def _service(
     session: Session, period_id: int | None, day: date | None, at: datetime
-) -> ServiceInfo:
+) -> ServiceSlot:
     """The service named, or the current one; on the restaurant's local date."""
     if period_id is None:
         if day is not None:
@@ -141,7 +118,7 @@ def _service(
     slot = slot_of(session, period_id, day or local_today(session, at))
     if slot is None:
         raise NotFound("No service period has id {id}.", id=period_id)
-    return ServiceInfo.of(slot)
+    return slot
 
 
 def assign_section(
@@ -216,12 +193,12 @@ def assign_section(
         )
 
 
-def check_in(store: Store, waiter_id: int, at: datetime | None = None) -> CheckedIn:
-    """The waiter is at the station for the current service. Checking in twice keeps the
-    first time: lateness is judged by when they really arrived."""
+def check_in(store: Store, command: CheckIn, at: datetime | None = None) -> CheckedIn:
+    """The waiter is at the station for the current service (第5条 2①). Checking in twice
+    keeps the first time: lateness is judged by when they really arrived."""
     at = aware(at)
     with store.write() as s:
-        waiter = require_role(s, waiter_id, Role.WAITER)
+        waiter = require_role(s, command.waiter_id, Role.WAITER)
         service = service_now(s, at)
         rows = s.execute(
             select(SectionAssignment, Section)
@@ -316,8 +293,8 @@ def waiters(store: Store) -> list[tuple[int, str, str]]:
         return [(r.id, r.number, r.name) for r in rows]
 
 
-def service_periods_today(store: Store, at: datetime | None = None) -> list[ServiceInfo]:
+def service_periods_today(store: Store, at: datetime | None = None) -> list[ServiceSlot]:
     """Today's services, for choosing which one to staff."""
     at = aware(at)
     with store.read() as s:
-        return [ServiceInfo.of(slot) for slot in slots_on(s, local_today(s, at))]
+        return slots_on(s, local_today(s, at))

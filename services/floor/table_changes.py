@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from db.store import Store
 from services import audit
 from services.errors import DomainError
-from services.floor.guest_input import RecordId, TableIds
+from services.floor.guest_input import TableIds
 from services.floor.occupancy import (
     Moved,
     load_tables,
@@ -29,6 +29,8 @@ from services.floor.stations import service_now
 from services.floor.waitlist import check_nobody_jumped, waiting_line
 from services.permissions import Action, require
 from services.service_day import aware
+from services.serving.firing import party_moved
+from services.text import RecordId
 
 # Who may move a party that is already seated: the greeter, and the waiters who serve it.
 
@@ -82,6 +84,9 @@ def _move(
             tables=table_numbers([*keeping, *taking]),
             released=table_numbers(tables_of(s, released)),
         )
+        # The kitchen is told: the party's tickets show the new table, and screens redraw.
+        s.flush()
+        party_moved(s, party.id, at, actor_id)
         audit.record(
             s,
             action=action,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -15,28 +15,26 @@ from db.store import Store
 from models import DiningTable, FoundItem, Staff, TableClosure, TableOccupancy
 from services import audit
 from services.errors import DomainError, NotFound
-from services.floor.guest_input import REASON_MAX, Flag, RecordId, text
 from services.permissions import Action, allowed, require
 from services.service_day import aware
+from services.text import Flag, RecordId, text_within
 
-# Who may take a table out of service: it changes how many guests the room can take.
-# Who belongings are handed to (第10条 ③: 呈报主管).
 MAX_FOUND = 20
+# Both columns (found_item.description, table_closure.reason) hold 200 characters: the
+# column decides, so a longer text is refused before the write instead of failing in it.
 DESCRIPTION_MAX = 200
+CLOSURE_REASON_MAX = 200
 
-
-def _description(value: object) -> str:
-    return text(value, DESCRIPTION_MAX, required="Say what was found.")
-
-
-def _reason(value: object) -> str:
-    return text(value, REASON_MAX, required="Write why the table is out of service.")
+Description = Annotated[str, text_within(DESCRIPTION_MAX, required="Say what was found.")]
+ClosureReason = Annotated[
+    str, text_within(CLOSURE_REASON_MAX, required="Write why the table is out of service.")
+]
 
 
 class FoundBelonging(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    description: Annotated[str, BeforeValidator(_description)]
+    description: Description
     handed_to_id: RecordId
 
 
@@ -151,7 +149,7 @@ class CloseTable(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     table_id: RecordId
-    reason: Annotated[str, BeforeValidator(_reason)]
+    reason: ClosureReason
 
 
 def close_table(
@@ -192,11 +190,20 @@ def close_table(
         )
 
 
-def reopen_table(store: Store, actor_id: int, table_id: int, at: datetime | None = None) -> None:
+class ReopenTable(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    table_id: RecordId
+
+
+def reopen_table(
+    store: Store, actor_id: int, command: ReopenTable, at: datetime | None = None
+) -> None:
+    """Back in service: the reason it was out stays on record with how long it lasted."""
     at = aware(at)
     with store.write() as s:
         require(s, actor_id, Action.CLOSE_TABLE)
-        table = _table(s, table_id)
+        table = _table(s, command.table_id)
         closure = _open_closure(s, table)
         if closure is None:
             raise DomainError("Table {number} is in service already.", number=table.number)

@@ -28,12 +28,11 @@ from services.floor.plan import (
     total_seats,
     waiter_covers,
 )
-from services.floor.stations import ServiceInfo, service_now
+from services.floor.stations import service_now
 from services.floor.table_offers import InLine, LineServed, join_for, offer_tables, rank_tables
 from services.permissions import Action, require
-from services.service_day import aware
-
-# Who may greet and seat guests.
+from services.service_day import ServiceSlot, aware
+from services.text import RecordId
 
 
 class TableOffer(BaseModel):
@@ -86,7 +85,7 @@ class Proposals(BaseModel):
 class _Floor:
     """What the offer rule needs, read once inside the caller's transaction."""
 
-    def __init__(self, session: Session, service: ServiceInfo) -> None:
+    def __init__(self, session: Session, service: ServiceSlot) -> None:
         self.tables = free_tables(session)
         waiters = section_waiters(session, service)
         self.staffing = {section: w[0] for section, w in waiters.items()}
@@ -125,7 +124,7 @@ def waiting_line(session: Session) -> list[Party]:
 
 
 def check_nobody_jumped(
-    session: Session, service: ServiceInfo, taking: set[int], size: int, ahead: Sequence[Party]
+    session: Session, service: ServiceSlot, taking: set[int], size: int, ahead: Sequence[Party]
 ) -> None:
     """Refuse to let a party of `size` take the tables `taking` if that leaves a party that
     was here first without the tables the line would have offered it."""
@@ -244,14 +243,22 @@ def add_to_waitlist(
         )
 
 
-def leave_waitlist(store: Store, actor_id: int, party_id: int, at: datetime | None = None) -> None:
+class LeaveWaitlist(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    party_id: RecordId
+
+
+def leave_waitlist(
+    store: Store, actor_id: int, command: LeaveWaitlist, at: datetime | None = None
+) -> None:
     """The party went away before a table was free."""
     at = aware(at)
     with store.write() as s:
         require(s, actor_id, Action.SEAT_PARTY)
-        party = s.get(Party, party_id)
+        party = s.get(Party, command.party_id)
         if party is None:
-            raise NotFound("No party has id {id}.", id=party_id)
+            raise NotFound("No party has id {id}.", id=command.party_id)
         if party.stage != PartyStage.WAITING:
             raise DomainError("{name} is not on the waitlist any more.", name=party.name)
         party.stage = PartyStage.LEFT_WAITLIST.value

@@ -20,12 +20,13 @@ from models import Allergen, MenuCategory, MenuItem, Modifier, ModifierGroup
 from services import audit
 from services.errors import Conflict, DomainError, NotFound
 from services.permissions import Action, require
+from services.text import NOTE_MAX, Flag, Reason, RecordId, checked_text
 
 MIN_QUANTITY = 1
 # A line of a hundred dishes is a typing slip (10 typed as 100), never an order.
 MAX_QUANTITY = 99
-MAX_NOTE_CHARS = 500
-MAX_REASON_CHARS = 200
+# A kitchen note is a Note of services/text.py; tickets print what the order line holds.
+MAX_NOTE_CHARS = NOTE_MAX
 MAX_SEARCH_CHARS = 100
 
 # The fourteen declarable allergens, as staff and guests read them in each language.
@@ -219,28 +220,34 @@ def search_menu(store: Store, text: str, limit: int = 50) -> list[MenuItemView]:
     return found
 
 
-def set_in_stock(
-    store: Store, actor_id: int, item_id: int, in_stock: bool, reason: str = ""
-) -> MenuItemView:
-    """86 a dish (the kitchen ran out) or bring it back. Supervisors and managers only."""
-    reason = str(reason).strip()
-    if len(reason) > MAX_REASON_CHARS:
-        raise DomainError("A reason is at most {limit} characters.", limit=MAX_REASON_CHARS)
+class SetInStock(BaseModel):
+    """A dish sold out ("86", in_stock False) or back, and why (optional)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    item_id: RecordId
+    # Only True or False: the text "false" is refused, never read as a yes.
+    in_stock: Flag
+    reason: Reason = ""
+
+
+def set_in_stock(store: Store, actor_id: int, command: SetInStock) -> MenuItemView:
+    """86 a dish (the kitchen ran out) or bring it back (第7条). Supervisors and managers."""
     with store.write() as s:
         require(s, actor_id, Action.MARK_SOLD_OUT)
-        item = s.scalar(_item_query().where(MenuItem.id == item_id))
+        item = s.scalar(_item_query().where(MenuItem.id == command.item_id))
         if item is None:
             raise NotFound("That dish is not on the menu.")
-        if item.in_stock != bool(in_stock):
-            item.in_stock = bool(in_stock)
+        if item.in_stock != command.in_stock:
+            item.in_stock = command.in_stock
             audit.record(
                 s,
-                action="menu.back_in_stock" if in_stock else "menu.sold_out",
+                action="menu.back_in_stock" if command.in_stock else "menu.sold_out",
                 object_type="menu_item",
                 object_id=item.id,
                 actor_id=actor_id,
                 code=item.code,
-                reason=reason,
+                reason=command.reason,
             )
             try:
                 s.flush()
@@ -350,19 +357,10 @@ def check_line_choice(
 
 
 def check_note(note: object) -> str:
-    """A note for the kitchen ("no coriander", "少辣", "🎂 birthday"): any script or emoji,
-    at most 500 characters. Control characters are dropped: a note must never smuggle a
-    printer command (ESC/POS is driven by such bytes) onto a ticket."""
-    if note is None:
-        return ""
-    if not isinstance(note, str):
-        raise DomainError("A note must be text.")
-    text = note.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    text = "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) != "Cc").strip()
-    if len(text) > MAX_NOTE_CHARS:
-        raise DomainError(
-            "A note is at most {limit} characters; this one has {length}.",
-            limit=MAX_NOTE_CHARS,
-            length=len(text),
-        )
-    return text
+    """A note for the kitchen ("no coriander", "少辣", "🎂 birthday"): a Note of
+    services/text.py, any script or emoji. Control characters are refused, never dropped
+    in silence: a note must not smuggle a printer command (ESC/POS is driven by such bytes)
+    onto a ticket, and the waiter sees that the text was not taken. Line breaks and tabs
+    are allowed and printed as one kind of line break and a space."""
+    text = checked_text(note, max_length=NOTE_MAX, multi_line=True)
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")

@@ -2,7 +2,8 @@
 
 One transaction does all of it: the send is recorded, its lines are marked sent, the
 dispatch slip (出菜凭单) is queued for the cashier's desk and one kitchen ticket for each
-station that cooks something in it, and the party moves on to "ordered". So a send is
+station that cooks something of the courses fired now (later courses are held until the
+waiter fires them: services/serving/), and the party moves on to "ordered". So a send is
 either all there, with its tickets, or not there at all (a crash in between leaves nothing).
 
 A send carries an id the tablet made before the first try. Retrying it (a double tap, a
@@ -39,6 +40,7 @@ from services.permissions import Action, require
 from services.printing.jobs import PrintRequest, add_print_job
 from services.printing.tickets import DispatchSlip, KitchenTicket
 from services.service_day import aware
+from services.serving.firing import place_sent_lines, ticket_lines_of
 
 # The dispatch slip's printer: the cashier's desk (第7条 ④: 至出纳台开具"出菜凭单").
 CASHIER_STATION = "cashier"
@@ -62,6 +64,9 @@ class SendOrder(BaseModel):
     # for their own read-back.
     lines: tuple[LineSeen, ...] = Field(max_length=500)
     rush: bool = False
+    # Courses of this send the waiter fires now instead of holding them (第8条 ①: by default
+    # the first course fires with the send and the later ones wait).
+    fire_now: tuple[Id, ...] = Field(default=(), max_length=50)
 
 
 class SentOrder(BaseModel):
@@ -186,8 +191,23 @@ def _send(session: Session, actor_id: int, command: SendOrder, at: datetime) -> 
         line.send_id = send.id
     session.flush()
 
+    # The courses due now go to their stations; the later ones are held (第8条 ①). The
+    # dispatch slip still lists every line: the cashier's desk sees the whole order.
+    tickets = place_sent_lines(
+        session,
+        party,
+        list(rows),
+        sender,
+        at,
+        order_ref(party.id, number),
+        fire_now=command.fire_now,
+        rush=command.rush,
+    )
+    fired = {tl.line_id for t in tickets for tl in ticket_lines_of(session, t)}
     sent_lines = [line for line in view.lines if line.id in seen]
-    jobs = _queue_paper(session, send, sent_lines, sender, view.timezone)
+    jobs = _queue_paper(session, send, sent_lines, sender, view.timezone, fired)
+    for ticket in tickets:
+        ticket.print_job_id = jobs.get(ticket.station)
     if party.stage == PartyStage.SEATED:
         advance_party(session, party.id, PartyStage.ORDERED, actor_id=actor_id)
     audit.record(
@@ -217,7 +237,12 @@ def _send(session: Session, actor_id: int, command: SendOrder, at: datetime) -> 
 
 
 def _queue_paper(
-    session: Session, send: OrderSend, lines: list[LineView], sender: Staff, timezone: str
+    session: Session,
+    send: OrderSend,
+    lines: list[LineView],
+    sender: Staff,
+    timezone: str,
+    fired: set[int],
 ) -> dict[str, int]:
     """The dispatch slip for the cashier and a ticket per station, in the same transaction."""
     restaurant = session.get(Restaurant, 1)
@@ -234,7 +259,8 @@ def _queue_paper(
     lines = sorted(lines, key=lambda line: (line.course_sort, line.seat or 1000, line.id))
     by_station: dict[str, list[LineView]] = defaultdict(list)
     for line in lines:
-        by_station[line.station].append(line)
+        if line.id in fired:  # a held course's lines print when it is fired
+            by_station[line.station].append(line)
     documents: list[tuple[str, KitchenTicket | DispatchSlip]] = [
         (
             CASHIER_STATION,

@@ -29,6 +29,7 @@ from services.menu.catalog import CheckedLine, check_line_choice, check_note, ch
 from services.orders.views import ORDERING_STAGES, OrderView, order_in
 from services.permissions import Action, require
 from services.service_day import aware
+from services.text import RecordId
 
 # Who takes orders: the waiters, and the supervisor or manager helping out on the floor.
 MAX_SEAT = 99
@@ -45,16 +46,11 @@ def _seat(value: object) -> int | None:
     return value
 
 
-def _whole_number(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise DomainError("Choose from the menu on the screen.")
-    return value
-
-
 Quantity = Annotated[int, BeforeValidator(check_quantity)]
 Seat = Annotated[int | None, BeforeValidator(_seat)]
 Note = Annotated[str, BeforeValidator(check_note)]
-Id = Annotated[int, BeforeValidator(_whole_number)]
+# Ids and versions the screen took from what it showed: services/text.py's one rule.
+Id = RecordId
 
 
 class AddLine(BaseModel):

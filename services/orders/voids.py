@@ -8,8 +8,8 @@ gets a void ticket ("do not make") in the same transaction.
 from __future__ import annotations
 
 import enum
-import unicodedata
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict
 
@@ -17,7 +17,6 @@ from db.store import Store
 from models import OrderLine, OrderSend
 from services import audit
 from services.errors import Conflict, DomainError
-from services.menu.catalog import MAX_REASON_CHARS
 from services.orders.sending import order_ref, print_key
 from services.orders.taking import (
     LINE_CHANGED,
@@ -28,11 +27,13 @@ from services.orders.taking import (
     ordering_party,
 )
 from services.orders.views import OrderView, order_in, person
-from services.people.staff import approving_manager
+from services.people.approvals import manager_approval, still_manager
 from services.permissions import Action, require
 from services.printing.jobs import PrintRequest, add_print_job
 from services.printing.tickets import VoidTicket
 from services.service_day import aware
+from services.serving.firing import line_voided
+from services.text import text_within
 
 
 class VoidReason(enum.StrEnum):
@@ -52,6 +53,11 @@ REASON_WORDS: dict[VoidReason, tuple[str, str]] = {
 }
 
 
+# The order line's void_reason column holds 200 characters: the listed reason in both
+# languages and the typed words together must fit.
+VOID_REASON_MAX = 200
+
+
 class VoidLine(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -60,22 +66,24 @@ class VoidLine(BaseModel):
     version: Id
     reason: VoidReason | None = None
     # Free words, alone or after the listed reason ("wrong entry: seat 3 wanted the fish").
-    words: str = ""
+    words: Annotated[str, text_within(VOID_REASON_MAX)] = ""
     # The manager's own PIN, entered on this tablet at this moment.
     manager_pin: str
 
 
-def reason_text(reason: VoidReason | None, words: object) -> str:
-    if not isinstance(words, str):
-        raise DomainError("A reason must be text.")
-    typed = "".join(ch for ch in words if unicodedata.category(ch) != "Cc")
-    typed = " ".join(typed.split())
+def reason_text(reason: VoidReason | None, words: str) -> str:
+    """The reason as stored and printed. The typed words passed the text policy in the
+    command (control characters refused, not removed; spaces kept as typed)."""
     listed = " ".join(REASON_WORDS[reason]) if reason is not None else ""
-    text = f"{listed}: {typed}" if listed and typed else listed or typed
+    text = f"{listed}: {words}" if listed and words else listed or words
     if not text:
         raise DomainError("Say why this line is voided: choose a reason or type one.")
-    if len(text) > MAX_REASON_CHARS:
-        raise DomainError("A reason is at most {limit} characters.", limit=MAX_REASON_CHARS)
+    if len(text) > VOID_REASON_MAX:
+        raise DomainError(
+            "That is too long: at most {max} characters (this has {length}).",
+            max=VOID_REASON_MAX,
+            length=len(text),
+        )
     return text
 
 
@@ -85,6 +93,8 @@ def void_line(
     """Strike a sent line through, with a manager's approval; tell its station."""
     at = aware(at)
     reason = reason_text(command.reason, command.words)
+    # The PIN is checked (and a wrong one counted) before the write transaction opens.
+    approval = manager_approval(store, actor_id, command.manager_pin, purpose="void")
     with line_guard(), store.write() as s:
         voider = require(s, actor_id, Action.TAKE_ORDER)
         line = s.get(OrderLine, command.line_id)
@@ -98,13 +108,15 @@ def void_line(
             )
         if line.voided:
             raise Conflict(LINE_CHANGED)
-        manager = approving_manager(s, command.manager_pin, actor_id)
+        manager = still_manager(s, approval.manager_id)
         line.voided_at = at
         line.voided_by_id = voider.id
         line.void_approved_by_id = manager.id
         line.void_reason = reason
         line.client_void_id = command.client_void_id
         s.flush()
+        # The station's screen shows it struck through (and refuses a bump not seeing it).
+        line_voided(s, line, at)
 
         send = s.get(OrderSend, line.send_id)
         assert send is not None  # a sent line has its send (foreign key)

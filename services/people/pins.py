@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from typing import Annotated
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from pydantic import BeforeValidator
 
 from services.errors import DomainError
 
@@ -31,3 +33,8 @@ def pin_matches(pin_hash: str, pin: str) -> bool:
         return _hasher.verify(pin_hash, pin)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
+
+
+# A PIN field of a command: checked as it is built, so a malformed PIN is refused with
+# the sentence before anything is counted or written.
+Pin = Annotated[str, BeforeValidator(check_pin_format)]

@@ -1,20 +1,25 @@
-"""Staff: signing in with a personal PIN, lockout, sign-out, adding people, resetting PINs,
-and the manager approvals that later capabilities ask for."""
+"""Staff: signing in with a personal PIN, lockout, sign-out, adding people, resetting and
+changing PINs. A manager's approval is in services/people/approvals.py."""
 
 from __future__ import annotations
 
-import math
-from datetime import datetime, timedelta
+import re
+from datetime import datetime
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-from sqlalchemy import select
+from pydantic import BaseModel, BeforeValidator, ConfigDict
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from db.store import Store
-from models import Restaurant, Role, Staff, StaffRole, utcnow
+from models import Role, Staff, StaffRole
 from services import audit
-from services.errors import DomainError, NotAllowed, NotFound
-from services.people.pins import PIN_PATTERN, check_pin_format, hash_pin, pin_matches
+from services.errors import Conflict, DomainError, NotAllowed, NotFound
+from services.people import pins
+from services.people.approvals import OWN_PIN_LOCKED, OWN_PIN_NOW_LOCKED, confirm_own_pin
+from services.people.guard import APPROVAL, SIGN_IN, claim_attempt, clear, record_refusal, settings
+from services.people.pins import Pin
+from services.text import NAME_MAX, RecordId, checked_text, required_text
 
 
 class StaffCard(BaseModel):
@@ -41,32 +46,69 @@ class SignedIn(BaseModel):
         return bool(self.roles & roles)
 
 
+def _staff_number(value: object) -> str:
+    number = checked_text(value, max_length=16, required="Give the staff number.")
+    if not STAFF_NUMBER.fullmatch(number):
+        raise DomainError("A staff number is letters, digits and dashes, like W05.")
+    return number
+
+
+STAFF_NUMBER = re.compile(r"[A-Za-z0-9-]{1,16}")
+StaffNumber = Annotated[str, BeforeValidator(_staff_number)]
+
+
+def _roles(value: object) -> tuple[Role, ...]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple, set, frozenset)):
+        raise DomainError("Choose at least one role.")
+    try:
+        roles = tuple(dict.fromkeys(Role(r) for r in value))
+    except ValueError:
+        raise DomainError("Choose the roles from what the screen shows.") from None
+    if not roles:
+        raise DomainError("Choose at least one role.")
+    return roles
+
+
 class NewStaff(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
-    number: str = Field(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9-]+$")
-    name: str = Field(min_length=1, max_length=80)
-    roles: list[Role] = Field(min_length=1)
-    pin: str
+    number: StaffNumber
+    name: Annotated[str, required_text(NAME_MAX, "Give the person's name.")]
+    roles: Annotated[tuple[Role, ...], BeforeValidator(_roles)]
+    pin: Pin
 
-    @field_validator("pin")
-    @classmethod
-    def _pin_format(cls, pin: str) -> str:
-        if not PIN_PATTERN.fullmatch(pin):
-            raise ValueError("A PIN is 4 to 8 digits.")
-        return pin
+
+class SignIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    staff_id: RecordId
+    pin: Pin
+
+
+class SignOut(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    reason: Literal["manual", "idle"] = "manual"
+
+
+class ResetPin(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    number: StaffNumber
+    pin: Pin
+
+
+class ChangePin(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    current_pin: Pin
+    new_pin: Pin
+    repeated_pin: Pin
 
 
 def _card(staff: Staff) -> StaffCard:
     ordered = tuple(r for r in Role if r in staff.role_set)
     return StaffCard(id=staff.id, number=staff.number, name=staff.name, roles=ordered)
-
-
-def _settings(session: Session) -> Restaurant:
-    restaurant = session.get(Restaurant, 1)
-    if restaurant is None:
-        raise DomainError("This database holds no restaurant yet: load one first.")
-    return restaurant
 
 
 def staff_for_sign_in(store: Store) -> list[StaffCard]:
@@ -75,91 +117,44 @@ def staff_for_sign_in(store: Store) -> list[StaffCard]:
         return [_card(p) for p in people]
 
 
-def _minutes_left(until: datetime, now: datetime) -> int:
-    return max(1, math.ceil((until - now).total_seconds() / 60))
+def sign_in(store: Store, command: SignIn, *, now: datetime | None = None) -> SignedIn:
+    """Check a person's PIN. Every try is counted before the hash is checked and audited;
+    too many wrong ones lock the person out (services/people/guard.py).
 
-
-def sign_in(store: Store, staff_id: int, pin: object, now: datetime | None = None) -> SignedIn:
-    """Check a person's PIN. Every try is audited; too many wrong ones lock the person out.
-
-    A wrong PIN is recorded and committed before the error is raised, so the count and the
-    audit trail survive the refusal.
+    The Argon2 check runs between two short write transactions, never inside one.
     """
-    # Malformed input is not a guess: nothing is counted or written.
-    pin = check_pin_format(pin)
-    now = now or utcnow()
-    refusal: DomainError | None = None
+    claim = claim_attempt(store, command.staff_id, SIGN_IN, locked_message=OWN_PIN_LOCKED, now=now)
+    if not pins.pin_matches(claim.pin_hash, command.pin):
+        record_refusal(store, claim, SIGN_IN)
+        if claim.locked_until is not None:
+            raise DomainError(OWN_PIN_NOW_LOCKED, name=claim.name, minutes=claim.minutes)
+        raise DomainError("Wrong PIN. {left} tries left.", left=claim.left)
     with store.write() as s:
-        settings = _settings(s)
-        staff = s.get(Staff, staff_id)
+        limits = settings(s)
+        staff = s.get(Staff, claim.staff_id)
         if staff is None or not staff.active:
             raise NotFound("Unknown staff member.")
-        if staff.locked_until is not None and staff.locked_until > now:
-            audit.record(
-                s,
-                action="staff.sign_in_refused_locked",
-                object_type="staff",
-                object_id=staff.id,
-                actor_id=staff.id,
-            )
-            refusal = DomainError(
-                "{name} is locked out after too many wrong PINs. Try again in {minutes} min "
-                "or ask a manager to reset the PIN.",
-                name=staff.name,
-                minutes=_minutes_left(staff.locked_until, now),
-            )
-        else:
-            if staff.locked_until is not None:  # the lockout has run out: a fresh start
-                staff.locked_until = None
-                staff.failed_pin_attempts = 0
-            if pin_matches(staff.pin_hash, pin):
-                staff.failed_pin_attempts = 0
-                audit.record(
-                    s,
-                    action="staff.signed_in",
-                    object_type="staff",
-                    object_id=staff.id,
-                    actor_id=staff.id,
-                )
-                return SignedIn(
-                    staff_id=staff.id,
-                    number=staff.number,
-                    name=staff.name,
-                    roles=staff.role_set,
-                    idle_logout_seconds=settings.idle_logout_seconds,
-                )
-            staff.failed_pin_attempts += 1
-            attempt = staff.failed_pin_attempts
-            audit.record(
-                s,
-                action="staff.sign_in_failed",
-                object_type="staff",
-                object_id=staff.id,
-                actor_id=staff.id,
-                attempt=attempt,
-            )
-            left = settings.pin_max_attempts - attempt
-            if left <= 0:
-                staff.locked_until = now + timedelta(seconds=settings.pin_lockout_seconds)
-                audit.record(
-                    s,
-                    action="staff.locked_out",
-                    object_type="staff",
-                    object_id=staff.id,
-                    actor_id=staff.id,
-                    until=staff.locked_until.isoformat(),
-                )
-                refusal = DomainError(
-                    "Wrong PIN. {name} is now locked out for {minutes} min.",
-                    name=staff.name,
-                    minutes=_minutes_left(staff.locked_until, now),
-                )
-            else:
-                refusal = DomainError("Wrong PIN. {left} tries left.", left=left)
-    raise refusal
+        if staff.pin_hash != claim.pin_hash:
+            # Reset on another tablet while this PIN was being checked.
+            raise Conflict("The PIN was changed meanwhile: enter the new one.")
+        clear(s, staff.id, SIGN_IN)
+        audit.record(
+            s,
+            action="staff.signed_in",
+            object_type="staff",
+            object_id=staff.id,
+            actor_id=staff.id,
+        )
+        return SignedIn(
+            staff_id=staff.id,
+            number=staff.number,
+            name=staff.name,
+            roles=staff.role_set,
+            idle_logout_seconds=limits.idle_logout_seconds,
+        )
 
 
-def sign_out(store: Store, staff_id: int, reason: str = "manual") -> None:
+def sign_out(store: Store, staff_id: int, command: SignOut) -> None:
     with store.write() as s:
         if s.get(Staff, staff_id) is None:
             raise NotFound("Unknown staff member.")
@@ -169,18 +164,19 @@ def sign_out(store: Store, staff_id: int, reason: str = "manual") -> None:
             object_type="staff",
             object_id=staff_id,
             actor_id=staff_id,
-            reason=reason,
+            reason=command.reason,
         )
 
 
 def add_staff(
-    store: Store, new: NewStaff, actor_label: str = "console", actor_id: int | None = None
+    store: Store, command: NewStaff, actor_label: str = "console", actor_id: int | None = None
 ) -> StaffCard:
+    pin_hash = pins.hash_pin(command.pin)  # Argon2 before the write lock, not under it
     with store.write() as s:
-        if s.scalar(select(Staff.id).where(Staff.number == new.number)) is not None:
-            raise DomainError("Staff number {number} is already taken.", number=new.number)
-        staff = Staff(number=new.number, name=new.name, pin_hash=hash_pin(new.pin))
-        staff.roles = [StaffRole(role=r.value) for r in dict.fromkeys(new.roles)]
+        if s.scalar(select(Staff.id).where(Staff.number == command.number)) is not None:
+            raise DomainError("Staff number {number} is already taken.", number=command.number)
+        staff = Staff(number=command.number, name=command.name, pin_hash=pin_hash)
+        staff.roles = [StaffRole(role=r.value) for r in command.roles]
         s.add(staff)
         s.flush()
         audit.record(
@@ -191,23 +187,30 @@ def add_staff(
             actor_id=actor_id,
             actor_label=actor_label,
             number=staff.number,
-            roles=[r.value for r in new.roles],
+            roles=[r.value for r in command.roles],
         )
         return _card(staff)
 
 
+def _locked_row(session: Session, staff: Select[tuple[Staff]]) -> Staff | None:
+    """The person's row, locked until the transaction ends (a no-op under SQLite's BEGIN
+    IMMEDIATE, which already serialises writers), so no stale-data error can come out."""
+    return session.scalar(staff.with_for_update())
+
+
 def reset_pin(
-    store: Store, number: str, pin: str, actor_label: str = "console", actor_id: int | None = None
+    store: Store, command: ResetPin, actor_label: str = "console", actor_id: int | None = None
 ) -> StaffCard:
-    """Set a new PIN and lift any lockout."""
-    check_pin_format(pin)
+    """Set a new PIN and lift every lockout (sign-in and approvals)."""
+    pin_hash = pins.hash_pin(command.pin)
     with store.write() as s:
-        staff = s.scalar(select(Staff).where(Staff.number == number))
+        staff = _locked_row(s, select(Staff).where(Staff.number == command.number))
         if staff is None:
-            raise NotFound("No staff member has number {number}.", number=number)
-        staff.pin_hash = hash_pin(pin)
-        staff.failed_pin_attempts = 0
-        staff.locked_until = None
+            raise NotFound("No staff member has number {number}.", number=command.number)
+        staff.pin_hash = pin_hash
+        s.flush()
+        clear(s, staff.id, SIGN_IN)
+        clear(s, staff.id, APPROVAL)
         audit.record(
             s,
             action="staff.pin_reset",
@@ -233,55 +236,36 @@ def require_role(session: Session, staff_id: int, *roles: Role) -> Staff:
     return staff
 
 
-def approving_manager(session: Session, pin: object, acting_id: int | None = None) -> Staff:
-    """The manager whose PIN was just entered to approve something (both people are recorded
-    by the caller). A wrong PIN is refused; locked-out managers cannot approve."""
-    pin = check_pin_format(pin)
-    now = utcnow()
-    managers = session.scalars(
-        select(Staff).join(StaffRole).where(Staff.active, StaffRole.role == Role.MANAGER.value)
-    ).all()
-    for manager in managers:
-        if manager.locked_until is not None and manager.locked_until > now:
-            continue
-        if pin_matches(manager.pin_hash, pin):
-            return manager
-    raise NotAllowed("That PIN is not a manager's: approval refused.")
+def change_own_pin(store: Store, staff_id: int, command: ChangePin) -> None:
+    """A person replaces their own PIN (the demo PINs are in the README, so this matters).
 
-
-def change_own_pin(
-    store: Store, staff_id: int, current_pin: object, new_pin: object, repeated_pin: object
-) -> None:
-    """A person replaces their own PIN (the demo PINs are in the README, so this matters)."""
-    current_pin = check_pin_format(current_pin)
-    new_pin = check_pin_format(new_pin)
-    repeated_pin = check_pin_format(repeated_pin)
-    if new_pin != repeated_pin:
+    The current PIN is a PIN route like sign-in: counted, audited, locked out after too
+    many wrong ones.
+    """
+    if command.new_pin != command.repeated_pin:
         raise DomainError("The new PIN and its repetition differ.")
-    if new_pin == current_pin:
+    if command.new_pin == command.current_pin:
         raise DomainError("The new PIN is the same as the current one.")
+    checked_hash = confirm_own_pin(
+        store,
+        staff_id,
+        command.current_pin,
+        purpose="change_pin",
+        refused="The current PIN is wrong; the PIN was not changed.",
+        refused_action="staff.pin_change_refused",
+    )
+    new_hash = pins.hash_pin(command.new_pin)
     with store.write() as s:
-        staff = s.get(Staff, staff_id)
+        staff = _locked_row(s, select(Staff).where(Staff.id == staff_id))
         if staff is None or not staff.active:
             raise NotFound("Unknown staff member.")
-        if not pin_matches(staff.pin_hash, current_pin):
-            audit.record(
-                s,
-                action="staff.pin_change_refused",
-                object_type="staff",
-                object_id=staff.id,
-                actor_id=staff.id,
-            )
-            refused = True
-        else:
-            staff.pin_hash = hash_pin(new_pin)
-            audit.record(
-                s,
-                action="staff.pin_changed",
-                object_type="staff",
-                object_id=staff.id,
-                actor_id=staff.id,
-            )
-            refused = False
-    if refused:
-        raise DomainError("The current PIN is wrong; the PIN was not changed.")
+        if staff.pin_hash != checked_hash:
+            raise Conflict("The PIN was changed meanwhile: enter the new one.")
+        staff.pin_hash = new_hash
+        audit.record(
+            s,
+            action="staff.pin_changed",
+            object_type="staff",
+            object_id=staff.id,
+            actor_id=staff.id,
+        )

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -24,6 +25,7 @@ from services import audit
 from services.errors import Conflict, DomainError, NotFound
 from services.permissions import Action, require
 from services.printing.tickets import DispatchSlip, KitchenTicket, VoidTicket
+from services.text import RecordId
 
 Document = KitchenTicket | DispatchSlip | VoidTicket
 
@@ -107,6 +109,16 @@ def job_view(job: PrintJob) -> PrintJobView:
         order_ref=str(document.get("order_ref", "")),
         line_count=len(document.get("lines", ())),
     )
+
+
+def _checked_key(value: object) -> str:
+    if not isinstance(value, str) or not 8 <= len(value) <= 80:
+        raise DomainError("A print key is 8 to 80 characters.")
+    return value
+
+
+# Made by the tablet (a uuid, or a send's id and the station), never typed by a person.
+PrintKey = Annotated[str, BeforeValidator(_checked_key)]
 
 
 class PrintRequest(BaseModel):
@@ -199,12 +211,30 @@ def _job(session: Session, job_id: int) -> PrintJob:
     return job
 
 
-def retry_now(store: Store, actor_id: int, job_id: int) -> PrintJobView:
+class ChooseJob(BaseModel):
+    """The job a person tapped on the print queue ("retry now", "it printed")."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    job_id: RecordId
+
+
+class Reprint(BaseModel):
+    """The job to print again, and the key the tablet made for this tap: a double tap
+    sends the same key, so it is one reprint."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    job_id: RecordId
+    idempotency_key: PrintKey
+
+
+def retry_now(store: Store, actor_id: int, command: ChooseJob) -> PrintJobView:
     """The printer is back (paper changed, cable plugged in): try at once, not after the
     back-off."""
     with store.write() as s:
         require(s, actor_id, Action.MANAGE_PRINT_QUEUE)
-        job = _job(s, job_id)
+        job = _job(s, command.job_id)
         if job.state != PrintState.QUEUED:
             raise DomainError("Job {job} is not waiting for its printer.", job=job.id)
         job.next_attempt_at = utcnow()
@@ -218,11 +248,11 @@ def retry_now(store: Store, actor_id: int, job_id: int) -> PrintJobView:
         return job_view(job)
 
 
-def confirm_printed(store: Store, actor_id: int, job_id: int) -> PrintJobView:
+def confirm_printed(store: Store, actor_id: int, command: ChooseJob) -> PrintJobView:
     """A person saw the ticket at the station: an uncertain job is settled as printed."""
     with store.write() as s:
         require(s, actor_id, Action.MANAGE_PRINT_QUEUE)
-        job = _job(s, job_id)
+        job = _job(s, command.job_id)
         if job.state != PrintState.UNCERTAIN:
             raise DomainError("Job {job} is not waiting for a decision.", job=job.id)
         job.state = PrintState.PRINTED.value
@@ -238,12 +268,11 @@ def confirm_printed(store: Store, actor_id: int, job_id: int) -> PrintJobView:
         return job_view(job)
 
 
-def reprint(store: Store, actor_id: int, job_id: int, idempotency_key: str) -> PrintJobView:
+def reprint(store: Store, actor_id: int, command: Reprint) -> PrintJobView:
     """A new job with the same paper, marked REPRINT and linked to the original. Settles an
     uncertain original; a printed one (a ticket lost at the pass) stays printed.
     The key makes a double tap on "reprint" one reprint."""
-    if not 8 <= len(idempotency_key) <= 80:
-        raise DomainError("A print key is 8 to 80 characters.")
+    job_id, idempotency_key = command.job_id, command.idempotency_key
     with store.write() as s:
         require(s, actor_id, Action.MANAGE_PRINT_QUEUE)
         existing = _by_key(s, idempotency_key)

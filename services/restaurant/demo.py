@@ -18,15 +18,27 @@ from models import (
     Modifier,
     ModifierGroup,
     Restaurant,
+    Role,
     Section,
+    SectionAssignment,
     ServicePeriod,
     Staff,
     StaffRole,
 )
 from services.audit import record
+from services.billing.setup import add_billing_setup
 from services.errors import DomainError
 from services.people.pins import hash_pin
-from services.restaurant.demo_files import DEMO_FOLDER, DemoRestaurant, read_demo
+from services.restaurant.demo_files import (
+    DEMO_FOLDER,
+    FLOOR_FILE,
+    RESTAURANT_FILE,
+    STAFF_FILE,
+    DemoDataError,
+    DemoRestaurant,
+    read_demo,
+)
+from services.service_day import current_slot, local_today, slots_on
 
 
 class DemoSummary(BaseModel):
@@ -66,11 +78,15 @@ def _insert(
     session: Session, demo: DemoRestaurant, pin_hashes: dict[str, str], actor_label: str
 ) -> DemoSummary:
     r = demo.restaurant
-    session.add(Restaurant(id=1, **r.model_dump(exclude={"service_periods"})))
+    restaurant = Restaurant(id=1, **r.model_dump(exclude={"service_periods", "billing"}))
+    session.add(restaurant)
     session.add_all(ServicePeriod(**p.model_dump()) for p in r.service_periods)
 
-    sections = {s.code: Section(**s.model_dump()) for s in demo.floor.sections}
+    sections = {s.code: Section(**s.model_dump(exclude={"waiter"})) for s in demo.floor.sections}
     session.add_all(sections.values())
+    problems = add_billing_setup(session, r.billing, restaurant, sections)
+    if problems:
+        raise DemoDataError(RESTAURANT_FILE, problems[0], "billing.section_service_charges")
     session.add_all(
         DiningTable(**t.model_dump(exclude={"section"}), section=sections[t.section])
         for t in demo.floor.tables
@@ -96,6 +112,7 @@ def _insert(
             name_zh=item.name_zh,
             price_minor=item.price_minor,
             allergens=",".join(sorted(a.value for a in item.allergens)),
+            hot=item.hot,
             modifier_groups=[groups[code] for code in item.modifier_groups],
         )
         for item in menu.items
@@ -124,6 +141,7 @@ def _insert(
             name=person.name,
             roles=sorted(r.role for r in person.roles),
         )
+    _staff_sections(session, demo, sections, people, actor_label)
     summary = DemoSummary(
         service_periods=len(r.service_periods),
         sections=len(sections),
@@ -143,3 +161,49 @@ def _insert(
         **summary.model_dump(),
     )
     return summary
+
+
+def _staff_sections(
+    session: Session,
+    demo: DemoRestaurant,
+    sections: dict[str, Section],
+    people: list[Staff],
+    actor_label: str,
+) -> None:
+    """Each section's demo waiter (floor.toml) is put on it for every service of today, and
+    for the one under way if it began yesterday: on a fresh demo the greeter can seat at
+    once (第5条) instead of waiting for a supervisor to assign the sections."""
+    by_number = {p.number: p for p in people}
+    assigner = next((p for p in people if Role.SUPERVISOR in p.role_set), None)
+    slots = {(x.period_id, x.service_date): x for x in slots_on(session, local_today(session))}
+    now = current_slot(session)
+    if now is not None:
+        slots[(now.period_id, now.service_date)] = now
+    for i, data in enumerate(demo.floor.sections):
+        if data.waiter is None:
+            continue
+        waiter = by_number.get(data.waiter)
+        if waiter is None or Role.WAITER not in waiter.role_set or assigner is None:
+            reason = f"{data.waiter} is not a waiter in {STAFF_FILE}, or nobody is a supervisor"
+            raise DemoDataError(FLOOR_FILE, reason, f"sections[{i}].waiter")
+        for slot in slots.values():
+            row = SectionAssignment(
+                service_date=slot.service_date,
+                service_period_id=slot.period_id,
+                section_id=sections[data.code].id,
+                waiter_id=waiter.id,
+                assigned_by_id=assigner.id,
+            )
+            session.add(row)
+            session.flush()
+            record(
+                session,
+                action="station.assigned",
+                object_type="section_assignment",
+                object_id=row.id,
+                actor_label=actor_label,
+                section=data.code,
+                waiter=waiter.number,
+                service=slot.code,
+                service_date=slot.service_date.isoformat(),
+            )

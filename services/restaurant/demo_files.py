@@ -30,6 +30,7 @@ from models import (
     Allergen,
     Role,
 )
+from services.billing.setup import BillingData
 from services.errors import DomainError
 from services.people.pins import PIN_PATTERN
 
@@ -127,6 +128,8 @@ class RestaurantData(_FileModel):
     pin_lockout_seconds: Annotated[int, Field(ge=0, le=86_400)]
     idle_logout_seconds: Annotated[int, Field(ge=15, le=3_600)]
     service_periods: Annotated[list[ServicePeriodData], Field(min_length=1)]
+    # Billing (第9条): settings, payment methods, house accounts (services.billing.setup).
+    billing: BillingData = Field(default_factory=BillingData)
 
     @field_validator("timezone")
     @classmethod
@@ -146,6 +149,8 @@ class SectionData(_FileModel):
     name_en: NameEn
     name_zh: NameZh
     sort: Sort = 0
+    # The demo waiter (staff number) put on it for every service, so the demo starts staffed.
+    waiter: Number | None = None
 
 
 class TableData(_FileModel):
@@ -216,6 +221,8 @@ class ItemData(_FileModel):
     price_minor: Annotated[int, Field(ge=0, le=MAX_PRICE_MINOR)]
     allergens: list[AllergenValue] = Field(default_factory=list)
     modifier_groups: list[Code] = Field(default_factory=list)
+    # 第8条 ⑦: soups, sizzling plates, claypots: the guests are warned.
+    hot: bool = False
 
 
 class MenuData(_FileModel):

@@ -26,6 +26,10 @@ class RestaurantInfo(BaseModel):
     pin_max_attempts: int
     pin_lockout_seconds: int
     idle_logout_seconds: int
+    # Billing (第9条): see services.billing.amounts.
+    prices_include_tax: bool = True
+    service_charge_after_discounts: bool = True
+    cash_rounding: str = "none"
 
     @property
     def zone(self) -> ZoneInfo:

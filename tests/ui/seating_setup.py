@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from db.store import Store
 from models import DiningTable, PartyStage, Section, utcnow
-from services.checklists.gate import override_seating_gate
+from services.checklists.gate import OverrideSeatingGate, override_seating_gate
 from services.errors import DomainError
 from services.floor.guest_input import PartyDetails
-from services.floor.seating import SeatParty, advance_party, guests_left, seat_party
+from services.floor.seating import GuestsLeft, SeatParty, advance_party, guests_left, seat_party
 from services.floor.stations import AssignSection, assign_section
 from services.floor.table_reset import CloseTable, close_table
 from services.people.staff import staff_for_sign_in
@@ -43,7 +43,8 @@ def open_gate_today(store: Store, at: datetime | None = None) -> None:
     manager = staff_ids(store)["M01"]
     for each in _recent_services(store, at or utcnow()):
         with contextlib.suppress(DomainError):  # already open for that service
-            override_seating_gate(store, manager, MANAGER_PIN, "test", at=each.opens)
+            command = OverrideSeatingGate(manager_pin=MANAGER_PIN, reason="test")
+            override_seating_gate(store, manager, command, at=each.opens)
 
 
 def staff_sections(store: Store, plan: dict[str, str], at: datetime | None = None) -> None:
@@ -94,7 +95,8 @@ def busy_floor(store: Store, plan: list[tuple[str, int, int, PartyStage | None]]
             target = PartyStage.PAID if stage == PartyStage.LEFT else stage
             advance_party(s, seated.party_id, target, actor_id=ids["W01"])
         if stage == PartyStage.LEFT:
-            guests_left(store, ids["W01"], seated.party_id, at=now - timedelta(minutes=4))
+            left = GuestsLeft(party_id=seated.party_id)
+            guests_left(store, ids["W01"], left, at=now - timedelta(minutes=4))
 
 
 def out_of_service(store: Store, number: str, reason: str) -> None:

@@ -301,7 +301,7 @@ def _seed_past_days(store: Store) -> None:
         open_escalations,
         resolve_escalation,
     )
-    from services.checklists.gate import override_seating_gate
+    from services.checklists.gate import OverrideSeatingGate, override_seating_gate
     from services.checklists.runs import (
         FailAction,
         Result,
@@ -349,7 +349,8 @@ def _seed_past_days(store: Store) -> None:
     run("pre_service_cleaning", at(2, 9, 40), at(2, 10, 15))
     run("closing", at(2, 14, 10), at(2, 14, 40))
     run("pre_service_inspection", at(2, 16, 20), at(2, 16, 50), fail=FailAction.FIXED)
-    override_seating_gate(store, ids["S02"], "9999", "Dishwasher repair ran late", at(1, 11, 5))
+    late = OverrideSeatingGate(manager_pin="9999", reason="Dishwasher repair ran late")
+    override_seating_gate(store, ids["S02"], late, at(1, 11, 5))
     run("pre_service_inspection", at(1, 16, 0), at(1, 16, 25), fail=FailAction.ESCALATED)
 
 

@@ -52,7 +52,7 @@ def test_the_greeter_seats_four_and_the_sections_waiter_sees_the_table(ui: Drive
 
     # The greeter: "how many?" - four; the best table is proposed first; one tap seats them.
     ui.sign_in(*GREETER)
-    assert _home_tiles(ui)[:2] == ["Floor plan", "Greet a party"]
+    assert _home_tiles(ui)[:2] == ["Greet a party", "Floor plan"]  # the greeter's main job first
     ui.tap(ui.button_with_text("Greet a party"))
     assert ui.screen.name == "greeting"
     ui.tap(ui.ids("size_4"))

@@ -1,0 +1,81 @@
+""" "Fire now" at the read-back (第8条 ①): by default the first course fires with the send
+and the later ones are held until the waiter fires them. Under each course that would be
+held, a toggle lets the waiter send it to the kitchen with this send (the guests want the
+mains with the cold dishes). Drinks are never held, so they get none.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.metrics import dp
+from kivy.properties import NumericProperty
+from kivy.uix.togglebutton import ToggleButton
+
+from services.errors import DomainError
+from services.orders.views import CourseGroup, OrderView
+from services.serving.courses import CourseState, party_courses
+
+DRINKS = "drinks"
+
+
+class FireNowToggle(ToggleButton):
+    course_id = NumericProperty(0)
+
+
+def held_after_send(screen: Any, order: OrderView) -> set[int]:
+    """The courses of this send that the kitchen would not get yet."""
+    app = screen.app
+    try:
+        known = party_courses(app.store, app.user.staff_id, order.party_id)
+    except DomainError:
+        return set()
+    states = {c.course_id: c.state for c in known}
+    # An earlier course still to be served holds every new one; else the first new fires.
+    waiting = any(c.state != CourseState.SERVED for c in known if c.course_code != DRINKS)
+    held: set[int] = set()
+    first_fires = not waiting
+    for group in order.read_back():
+        course_id = group.seats[0].lines[0].course_id
+        if group.course_code == DRINKS:
+            continue
+        state = states.get(course_id)
+        if state is None and first_fires:
+            first_fires = False  # it goes with the send
+            continue
+        if state in (None, CourseState.HELD):
+            held.add(course_id)
+    return held
+
+
+def toggle_for(
+    group: CourseGroup, held: set[int], loc: Any, chosen: set[int]
+) -> FireNowToggle | None:
+    """The toggle under a course that would be held; `chosen` is the screen's set of
+    courses to fire now, kept through a redraw (a change of language)."""
+    course_id = group.seats[0].lines[0].course_id
+    if course_id not in held:
+        return None
+    toggle = FireNowToggle(
+        course_id=course_id,
+        size_hint=(None, None),
+        size=(dp(560), dp(50)),
+        font_size="19sp",
+        state="down" if course_id in chosen else "normal",
+    )
+
+    def words(*_args: Any) -> None:
+        if toggle.state == "down":
+            chosen.add(course_id)
+        else:
+            chosen.discard(course_id)
+        name = loc.pick(group.course_name_en, group.course_name_zh)
+        toggle.text = (
+            loc._("{course}: fire now, with this send", course=name)
+            if toggle.state == "down"
+            else loc._("{course}: held until you fire it (tap to fire now)", course=name)
+        )
+
+    toggle.bind(state=words)
+    words()
+    return toggle

@@ -1,0 +1,2 @@
+"""Billing (第9条): bills on request, their versions, amounts, splits, payments, house
+accounts and invoices."""
