@@ -70,11 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
     reset.add_argument("--pin-stdin", action="store_true", help="read the PIN from standard input")
     backup = commands.add_parser("backup", help="back the database up to a file")
     backup.add_argument("target", type=Path, help="the backup file to write")
-    commands.add_parser(
+    verify = commands.add_parser(
         "verify",
-        help="check that no audit event was changed, removed or inserted out of order, "
-        "and that the database's guards are in place (exit 1 if not)",
+        help="check that no audit event or sent order line was changed, removed or inserted "
+        "out of order, and that the database's guards are in place (exit 1 if not)",
     )
+    # `main.py verify --db URL` reads as well as `main.py --db URL verify`.
+    verify.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help="as above")
     return parser
 
 
@@ -111,6 +113,8 @@ def cmd_backup(url: str, target: Path) -> str:
         # Read-only: a read-only file or folder can be backed up, and gets nothing beside it.
         migrate.backup_sqlite(Path(path), target, read_only=True)
         return f"Backed up {path} to {target}"
+    if migrate.current_revision(url) is None:  # refuses another application's database
+        raise StoreError("This database holds no Tableside data: there is nothing to back up.")
     pg_dump = shutil.which("pg_dump")
     if url.startswith("postgresql") and pg_dump:
         plain = url.replace("postgresql+psycopg://", "postgresql://", 1)
@@ -142,6 +146,7 @@ def cmd_verify(url: str) -> tuple[bool, str]:
             f"{chain.chain}: {chain.rows} rows, head {chain.head_seq} {chain.head_digest[:16]}"
         )
         lines.extend(f"  PROBLEM: {p.what}" for p in chain.problems)
+    lines.extend(f"PROBLEM: {p.what}" for p in report.other_problems)
     lines.extend(f"PROBLEM: the guard trigger {name} is missing" for name in report.missing_guards)
     lines.append("Nothing was changed, removed or inserted." if report.ok else "NOT INTACT.")
     return report.ok, "\n".join(lines)

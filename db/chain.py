@@ -70,6 +70,39 @@ def digest_of(chain: str, seq: int, prev_digest: str, content: Sequence[object])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+# The columns of a sent order line its seal covers (db/seals.py), in a fixed order; kept
+# here, free of the models, because the migration that seals older lines uses it too.
+SEALED_COLUMNS = (
+    "id",
+    "client_line_id",
+    "party_id",
+    "item_id",
+    "course_id",
+    "seat",
+    "quantity",
+    "name_en",
+    "name_zh",
+    "station",
+    "unit_price_minor",
+    "modifiers",
+    "allergens",
+    "note",
+    "added_at",
+    "added_by_id",
+    "send_id",
+    "voided_at",
+    "voided_by_id",
+    "void_approved_by_id",
+    "void_reason",
+    "client_void_id",
+    "version",
+)
+
+
+def line_digest(values: Sequence[object]) -> str:
+    return digest_of("order_line", 0, "", values)
+
+
 def link(session: Session, spec: ChainSpec, row: Any) -> None:
     """Give `row` (not flushed yet) its place, previous digest and digest."""
     if session.get_bind().dialect.name == "postgresql":
@@ -78,11 +111,17 @@ def link(session: Session, spec: ChainSpec, row: Any) -> None:
         # and the order of locks is always the same.
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_WRITE_LOCK})
     model = spec.model
-    # Autoflush sends rows added earlier in this transaction first, so they are seen here.
-    last = session.execute(
-        select(model.chain_seq, model.digest).order_by(model.chain_seq.desc()).limit(1)
-    ).first()
-    seq, prev = (last[0] + 1, last[1]) if last is not None else (1, GENESIS)
+    # No autoflush (this may run while the session flushes, for seals): rows of this
+    # chain added in this transaction but not flushed yet are looked at in session.new.
+    with session.no_autoflush:
+        last = session.execute(
+            select(model.chain_seq, model.digest).order_by(model.chain_seq.desc()).limit(1)
+        ).first()
+    head = (last[0], last[1]) if last is not None else (0, GENESIS)
+    for pending in session.new:
+        if isinstance(pending, model) and pending.chain_seq and pending.chain_seq > head[0]:
+            head = (pending.chain_seq, pending.digest)
+    seq, prev = head[0] + 1, head[1]
     row.chain_seq = seq
     row.prev_digest = prev
     row.digest = digest_of(spec.name, seq, prev, spec.content(row))
@@ -145,7 +184,10 @@ def verify_chain(session: Session, spec: ChainSpec) -> ChainReport:
 
 # Modules that register a chain when imported; a capability that chains a table adds its
 # module here, so `verify` walks it too.
-CHAIN_MODULES = ("services.audit",)
+CHAIN_MODULES = ("services.audit", "db.seals")
+
+# Further checks `verify` runs (a sealed table's rows against their seals, say).
+CHECKS: dict[str, Callable[[Session], list[ChainProblem]]] = {}
 
 
 class VerifyReport(BaseModel):
@@ -153,10 +195,15 @@ class VerifyReport(BaseModel):
 
     chains: tuple[ChainReport, ...]
     missing_guards: tuple[str, ...]
+    other_problems: tuple[ChainProblem, ...] = ()
 
     @property
     def ok(self) -> bool:
-        return not self.missing_guards and not any(c.problems for c in self.chains)
+        return (
+            not self.missing_guards
+            and not self.other_problems
+            and not any(c.problems for c in self.chains)
+        )
 
 
 def verify_store(store: Any) -> VerifyReport:
@@ -171,4 +218,5 @@ def verify_store(store: Any) -> VerifyReport:
     with store.read() as s:
         chains = tuple(verify_chain(s, spec) for spec in CHAINS.values())
         missing = tuple(missing_triggers(s.connection()))
-    return VerifyReport(chains=chains, missing_guards=missing)
+        others = tuple(p for check in CHECKS.values() for p in check(s))
+    return VerifyReport(chains=chains, missing_guards=missing, other_problems=others)

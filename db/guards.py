@@ -29,7 +29,7 @@ SENT_LINE_VOID_COLUMNS = (
 # a bill split again before anyone paid.
 APP_DELETES = ("order_line", "staff_role", "bill_part")
 # Rows nobody changes once written (their triggers say so too).
-APPEND_ONLY = ("audit_event", "checklist_tick")
+APPEND_ONLY = ("audit_event", "checklist_tick", "line_seal")
 # Written by migrations only.
 READ_ONLY = ("alembic_version",)
 
@@ -37,6 +37,8 @@ GUARD_TRIGGERS = {
     "sqlite": (
         "audit_event_no_update",
         "audit_event_no_delete",
+        "line_seal_no_update",
+        "line_seal_no_delete",
         "order_line_sent_no_delete",
         "order_line_sent_no_rewrite",
     ),
@@ -44,6 +46,9 @@ GUARD_TRIGGERS = {
         "audit_event_no_update",
         "audit_event_no_delete",
         "audit_event_no_truncate",
+        "line_seal_no_update",
+        "line_seal_no_delete",
+        "line_seal_no_truncate",
         "order_line_sent_no_delete",
         "order_line_sent_no_rewrite",
         "order_line_no_truncate",
@@ -70,7 +75,8 @@ BEGIN
         RAISE EXCEPTION 'order_line %: a sent line is never rewritten; void it', OLD.id;
     END IF;
     IF OLD.voided_at IS NOT NULL AND to_jsonb(NEW) IS DISTINCT FROM to_jsonb(OLD) THEN
-        RAISE EXCEPTION 'order_line %: a voided line stays as it was voided', OLD.id;
+        RAISE EXCEPTION 'order_line %: a sent line is never rewritten; it was voided already',
+            OLD.id;
     END IF;
     RETURN NEW;
 END;
@@ -103,6 +109,36 @@ def sent_line_guard_sqlite(columns: list[str]) -> list[str]:
             {voided})))
     BEGIN SELECT RAISE(ABORT, 'order_line: a sent line is never rewritten; void it'); END""",
     ]
+
+
+SEAL_GUARD_PG = """
+CREATE OR REPLACE FUNCTION line_seal_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'line_seal is append-only: % refused', TG_OP;
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER line_seal_no_update BEFORE UPDATE ON line_seal
+    FOR EACH ROW EXECUTE FUNCTION line_seal_append_only();
+CREATE TRIGGER line_seal_no_delete BEFORE DELETE ON line_seal
+    FOR EACH ROW EXECUTE FUNCTION line_seal_append_only();
+CREATE TRIGGER line_seal_no_truncate BEFORE TRUNCATE ON line_seal
+    FOR EACH STATEMENT EXECUTE FUNCTION line_seal_append_only();
+"""
+
+SEAL_GUARD_SQLITE = [
+    """CREATE TRIGGER line_seal_no_update BEFORE UPDATE ON line_seal
+    BEGIN SELECT RAISE(ABORT, 'line_seal is append-only: UPDATE refused'); END""",
+    """CREATE TRIGGER line_seal_no_delete BEFORE DELETE ON line_seal
+    BEGIN SELECT RAISE(ABORT, 'line_seal is append-only: DELETE refused'); END""",
+]
+
+
+def protect_seals(conn: Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.execute(text(SEAL_GUARD_PG))
+        return
+    for statement in SEAL_GUARD_SQLITE:
+        conn.exec_driver_sql(statement)
 
 
 def protect_sent_lines(conn: Connection) -> None:

@@ -1,8 +1,9 @@
 """SQLAlchemy ORM entities. Importing this package registers every table on Base.metadata."""
 
-from models.audit import AuditEvent
+from models.audit import AuditEvent, LineSeal
 from models.base import Base, UTCDateTime, utcnow
 from models.billing import Bill, BillPart, Discount, InvoiceCounter
+from models.cash import CashDrawer, CashMovement, CashSetting
 from models.checklist import (
     ChecklistEscalation,
     ChecklistRun,
@@ -47,6 +48,9 @@ __all__ = [
     "Base",
     "Bill",
     "BillPart",
+    "CashDrawer",
+    "CashMovement",
+    "CashSetting",
     "ChecklistEscalation",
     "ChecklistRun",
     "ChecklistRunItem",
@@ -59,6 +63,7 @@ __all__ = [
     "HouseAccount",
     "InvoiceCounter",
     "KitchenMarker",
+    "LineSeal",
     "MenuCategory",
     "MenuItem",
     "MenuItemModifierGroup",

@@ -46,3 +46,20 @@ class AuditEvent(Chained, Base):
     object_id: Mapped[str] = mapped_column(String(64), default="")
     # JSON text: what changed. Never a PIN or card number.
     detail: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class LineSeal(Chained, Base):
+    """A sent order line as the kitchen was told it, and as it was voided (第7条 ⑤): a
+    digest of its columns, chained, so that `verify` finds a sent line changed or removed
+    by someone the database's triggers could not stop (db/seals.py)."""
+
+    __tablename__ = "line_seal"
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # No foreign key: the seal must outlive a line removed by force, to say so.
+    line_id: Mapped[int] = mapped_column(Integer, index=True)
+    event: Mapped[str] = mapped_column(String(16))  # "sent" or "voided"
+    line_digest: Mapped[str] = mapped_column(String(64))

@@ -38,7 +38,7 @@ class HomeScreen(TablesideScreen):
         tr = self.app.localizer._
         for entry in tiles_for(user.roles):
             tile = HomeTile(
-                text=tr(entry.title), size_hint_y=None, height=dp(150), font_size="26sp"
+                text=tr(entry.title), size_hint_y=None, height=dp(128), font_size="24sp"
             )
             tile.screen_name = entry.name
             tile.bind(on_release=lambda _b, name=entry.name: self.app.open_screen(name))

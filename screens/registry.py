@@ -65,6 +65,8 @@ HOME_TILES: tuple[ScreenEntry, ...] = (
         "floor.stations",
         "StationsScreen",
     ),
+    # 第9条: the bills asked for, presented, split and paid, at the cashier's desk.
+    ScreenEntry("cashier", "Bills", Action.TAKE_PAYMENT, "billing.cashier", "CashierScreen"),
     ScreenEntry("audit_log", "Audit log", Action.READ_AUDIT_LOG, "audit_log", "AuditLogScreen"),
     ScreenEntry("staff", "Staff", Action.MANAGE_STAFF, "people.staff", "StaffScreen"),
     ScreenEntry("change_pin", "Change my PIN", None, "people.change_pin", "ChangePinScreen"),
@@ -100,6 +102,13 @@ HOME_TILES: tuple[ScreenEntry, ...] = (
         "checklists.history",
         "ChecklistHistoryScreen",
     ),
+    # 第9条 ②: the cashier's drawer, counted in and out; the end of a service or a day.
+    ScreenEntry(
+        "cash_drawer", "Cash drawer", Action.WORK_DRAWER, "cash.drawer", "CashDrawerScreen"
+    ),
+    ScreenEntry(
+        "end_of_day", "End of day", Action.READ_REPORTS, "reports.end_of_day", "EndOfDayScreen"
+    ),
 )
 
 
@@ -126,7 +135,7 @@ MAIN_JOBS: dict[Role, tuple[str, ...]] = {
     Role.GREETER: ("greeting", "floor"),
     Role.WAITER: ("my_tables",),
     Role.SUPERVISOR: ("checklists", "floor", "stations"),
-    Role.CASHIER: ("print_queue",),
+    Role.CASHIER: ("cashier", "print_queue"),
     Role.MANAGER: ("floor", "checklists", "staff"),
 }
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+import db.seals  # noqa: F401 - registers the flush hook that seals sent order lines
 from db.chain import ChainSpec, link, register
 from db.store import Store
 from models import AuditEvent, Staff, utcnow

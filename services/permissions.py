@@ -54,6 +54,10 @@ class Action(StrEnum):
     SEE_ALL_TABLES = "see_all_tables"  # every table's needs, not only one's own
     READ_SERVICE_TIMINGS = "read_service_timings"
     SET_KITCHEN_TIMES = "set_kitchen_times"  # when a station's tickets turn amber and red
+    # cash and the end of the day (第9条 ②)
+    WORK_DRAWER = "work_drawer"  # open, pay in / out and count one's own cash drawer
+    READ_REPORTS = "read_reports"  # the end-of-day report and its export
+    SET_CASH_RULES = "set_cash_rules"  # whether drawers are counted blind
     # the record
     READ_AUDIT_LOG = "read_audit_log"
     # people: add staff, set roles, reset PINs, lift lockouts, deactivate who left
@@ -90,6 +94,9 @@ ROLES_FOR: dict[Action, frozenset[Role]] = {
     Action.SEE_ALL_TABLES: frozenset({S, M}),
     Action.READ_SERVICE_TIMINGS: frozenset({S, M}),
     Action.SET_KITCHEN_TIMES: frozenset({S, M}),
+    Action.WORK_DRAWER: frozenset({C, M}),
+    Action.READ_REPORTS: frozenset({S, M}),
+    Action.SET_CASH_RULES: frozenset({M}),
     Action.READ_AUDIT_LOG: frozenset({M}),
     Action.MANAGE_STAFF: frozenset({M}),
 }

@@ -319,7 +319,7 @@ def test_a_read_only_folder_is_refused_for_writing(
         folder.chmod(0o755)
 
 
-def test_another_applications_postgresql_database_is_refused_untouched() -> None:
+def test_another_applications_postgresql_database_is_refused_untouched(tmp_path: Path) -> None:
     import uuid
 
     from sqlalchemy import create_engine, inspect, text
@@ -337,8 +337,8 @@ def test_another_applications_postgresql_database_is_refused_untouched() -> None
         with engine.begin() as conn:
             conn.execute(text("CREATE TABLE customers (id SERIAL PRIMARY KEY, name TEXT)"))
             conn.execute(text("INSERT INTO customers (name) VALUES ('Ada')"))
-        for command in ("upgrade", "load-demo", "add-staff", "reset-pin", "verify"):
-            args, stdin = command_line(command, url, Path("/tmp"))
+        for command in (*WRITING, *READING):
+            args, stdin = command_line(command, url, tmp_path)
             result = run_main(*args, stdin=stdin)
             assert result.returncode == 1, command
             assert "is not a Tableside database" in result.stderr, (command, result.stderr)

@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError
 from db.guards import APP_ROLE, SENT_LINE_VOID_COLUMNS
 from db.store import Store
 from models import OrderLine
+from services.orders.taking import RemoveLine, remove_line
 from services.people.staff import SignIn, sign_in
 from tests.order_support import Dining
 from tests.seating_support import MANAGER_PIN
@@ -102,11 +103,20 @@ def test_an_unsent_line_may_still_change_and_go(dining: Dining) -> None:
 
 
 @pytest.fixture
-def app_url(dining: Dining) -> Iterator[str]:
+def pg_dining(pg_url: str) -> Iterator[Dining]:
+    """The demo restaurant on PostgreSQL only (roles are PostgreSQL's), migrated as the
+    owner, a party seated."""
+    store = Store(pg_url)
+    try:
+        yield Dining(store)
+    finally:
+        store.dispose()
+
+
+@pytest.fixture
+def app_url(pg_dining: Dining) -> Iterator[str]:
     """A login role in tableside_app, as a tablet connects (README), on the demo database."""
-    demo = dining.store
-    if demo.is_sqlite:
-        pytest.skip("roles are PostgreSQL's")
+    demo = pg_dining.store
     name = f"tablet_{uuid.uuid4().hex[:10]}"
     admin = create_engine(demo.url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -140,8 +150,8 @@ REFUSED_TO_THE_APP = [
 ]
 
 
-def test_the_apps_role_cannot_undo_the_guards(app_url: str, dining: Dining) -> None:
-    line_id = _sent_line(dining)
+def test_the_apps_role_cannot_undo_the_guards(app_url: str, pg_dining: Dining) -> None:
+    line_id = _sent_line(pg_dining)
     renumber = f"UPDATE order_line SET id = 999 WHERE id = {line_id}"
     engine = create_engine(app_url)
     try:
@@ -162,8 +172,9 @@ def test_the_apps_role_cannot_undo_the_guards(app_url: str, dining: Dining) -> N
         engine.dispose()
 
 
-def test_the_apps_role_does_the_apps_work(app_url: str, dining: Dining) -> None:
+def test_the_apps_role_does_the_apps_work(app_url: str, pg_dining: Dining) -> None:
     """Sign in, order, send, void with a manager's PIN, remove an unsent line: as a tablet."""
+    dining = pg_dining
     tablet = Store(app_url)
     try:
         user = sign_in(tablet, SignIn(staff_id=dining.staff["W01"], pin="1111"))
@@ -175,8 +186,6 @@ def test_the_apps_role_does_the_apps_work(app_url: str, dining: Dining) -> None:
         voided = dining.void(tea.id, store=tablet, pin=MANAGER_PIN)
         assert voided.line(tea.id).voided  # type: ignore[union-attr]
         fresh = dining.add("jasmine_tea", store=tablet)
-        from services.orders.taking import RemoveLine, remove_line
-
         unsent = fresh.new_lines[0]
         remove_line(
             tablet,
@@ -184,15 +193,19 @@ def test_the_apps_role_does_the_apps_work(app_url: str, dining: Dining) -> None:
             RemoveLine(line_id=unsent.id, version=unsent.version),
         )
         assert all(line.id != unsent.id for line in dining.order().lines)
+        # The seals the tablet wrote, and its audit events, verify.
+        from db.chain import verify_store
+
+        assert verify_store(tablet).ok
     finally:
         tablet.dispose()
 
 
-def test_a_tablet_cannot_migrate_and_says_so(app_url: str, dining: Dining) -> None:
+def test_a_tablet_cannot_migrate_and_says_so(app_url: str, pg_dining: Dining) -> None:
     """A schema an app update must migrate: only the owner may do it."""
     from tests.test_admin_commands import run_main
 
-    owner = create_engine(dining.store.url)
+    owner = create_engine(pg_dining.store.url)
     with owner.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '0007_billing'"))
     owner.dispose()

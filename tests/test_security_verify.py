@@ -11,12 +11,13 @@ import sqlite3
 import threading
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, func, select, text
 
 from db.chain import digest_of, verify_store
 from db.store import Store
 from models import AuditEvent
 from services import audit
+from tests.order_support import Dining
 from tests.test_admin_commands import run_main
 
 EVENTS = 6
@@ -64,7 +65,7 @@ def _problems(store: Store) -> list[str]:
 def test_an_untouched_log_verifies(logged: Store) -> None:
     report = verify_store(logged)
     assert report.ok
-    (chain,) = report.chains
+    chain = next(c for c in report.chains if c.chain == "audit_event")
     assert chain.rows == EVENTS and chain.head_seq == EVENTS
 
 
@@ -138,7 +139,7 @@ def test_verify_command_reports_and_exits_non_zero(logged: Store) -> None:
     assert intact.returncode == 0, intact.stderr
     assert f"audit_event: {EVENTS} rows" in intact.stdout
     tamper(logged, f"DELETE FROM audit_event WHERE id = {_ids(logged)[0]}")
-    broken = run_main("--db", logged.url, "verify")
+    broken = run_main("verify", "--db", logged.url)  # either order of the options
     assert broken.returncode == 1
     assert "were removed" in broken.stdout and "NOT INTACT" in broken.stdout
     if logged.is_sqlite:  # the dropped triggers are reported too
@@ -182,4 +183,94 @@ def test_tablets_writing_at_once_never_fork_the_chain(store: Store) -> None:
         tablet.dispose()
     assert not failures
     report = verify_store(store)
-    assert report.ok and report.chains[0].rows == 60
+    assert report.ok
+    assert next(c for c in report.chains if c.chain == "audit_event").rows == 60
+
+
+# -- sent order lines, sealed ------------------------------------------------------------
+
+
+def _tamper_lines(store: Store, *statements: str) -> None:
+    if store.is_sqlite:
+        conn = sqlite3.connect(store.url.removeprefix("sqlite:///"), isolation_level=None)
+        try:
+            conn.execute("DROP TRIGGER IF EXISTS order_line_sent_no_rewrite")
+            conn.execute("DROP TRIGGER IF EXISTS order_line_sent_no_delete")
+            conn.execute("PRAGMA foreign_keys = OFF")
+            for statement in statements:
+                conn.execute(statement)
+        finally:
+            conn.close()
+        return
+    tamper(store, *statements)
+
+
+@pytest.fixture
+def served(store: Store) -> tuple[Dining, int, int]:
+    dining = Dining(store)
+    dining.add("jasmine_tea")
+    dining.add("jasmine_tea", seat=2)
+    dining.send()
+    tea, second = (line.id for line in dining.order().lines)
+    dining.void(second)
+    return dining, tea, second
+
+
+def test_sent_and_voided_lines_are_sealed_and_verify(served: tuple[Dining, int, int]) -> None:
+    dining, _tea, _second = served
+    report = verify_store(dining.store)
+    assert report.ok, report
+    seals = {c.chain: c.rows for c in report.chains}["line_seal"]
+    assert seals == 3  # two sent, one of them voided
+
+
+def test_a_sent_line_changed_by_force_is_found(served: tuple[Dining, int, int]) -> None:
+    dining, tea, second = served
+    _tamper_lines(
+        dining.store,
+        f"UPDATE order_line SET quantity = 5 WHERE id = {tea}",
+        f"UPDATE order_line SET void_reason = 'nothing' WHERE id = {second}",
+    )
+    problems = _problems(dining.store) + [p.what for p in verify_store(dining.store).other_problems]
+    assert f"sent line {tea} was changed after it was sent" in problems
+    assert f"sent line {second} was changed after it was voided" in problems
+
+
+def test_a_sent_line_removed_by_force_is_found(served: tuple[Dining, int, int]) -> None:
+    dining, tea, _second = served
+    _tamper_lines(dining.store, f"DELETE FROM order_line WHERE id = {tea}")
+    problems = [p.what for p in verify_store(dining.store).other_problems]
+    assert problems == [f"sent line {tea} was removed"]
+
+
+def test_events_and_lines_from_before_the_chain_are_chained_by_the_upgrade(
+    served: tuple[Dining, int, int],
+) -> None:
+    """A database written before 0008_security: the upgrade chains its events and seals
+    its sent lines as they are, so verify starts from a clean bill."""
+    from alembic import command
+
+    from db.migrate import alembic_config
+
+    dining, _tea, _second = served
+    store = dining.store
+    with store.read() as s:
+        events = s.scalar(select(func.count()).select_from(AuditEvent))
+    store.dispose()
+    command.downgrade(alembic_config(store.url), "0007_billing")
+    command.upgrade(alembic_config(store.url), "heads")
+    report = verify_store(store)
+    assert report.ok, report
+    rows = {c.chain: c.rows for c in report.chains}
+    assert rows == {"audit_event": events, "line_seal": 2}  # one seal per sent line
+
+
+def test_a_disabled_or_dropped_guard_is_reported(logged: Store) -> None:
+    if logged.is_sqlite:
+        tamper(logged)  # drops the audit log's triggers, as anyone with the file can
+        expected = {"audit_event_no_update", "audit_event_no_delete"}
+    else:
+        tamper(logged, "ALTER TABLE order_line DISABLE TRIGGER order_line_sent_no_rewrite")
+        expected = {"order_line_sent_no_rewrite"}
+    report = verify_store(logged)
+    assert set(report.missing_guards) == expected and not report.ok

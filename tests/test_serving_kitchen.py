@@ -320,3 +320,19 @@ def test_a_board_costs_the_same_few_statements_for_one_ticket_or_many(serving: S
     many = _statements(serving, lambda: serving.board(None, at(12)))
     assert many == one and one <= 12
     assert _statements(serving, lambda: kitchen_marker(serving.store)) <= 3
+
+
+def test_a_send_or_a_firing_asked_as_rush_comes_up_marked_with_who_asked(
+    serving: Serving,
+) -> None:
+    _second_party(serving, "2", 4)
+    serving.lunch_for_four()
+    serving.send_at(at(5), rush=True)
+    cold = serving.board("cold_kitchen", at(6)).tickets
+    assert cold[0].party_id == serving.party_id and cold[0].rush
+    assert cold[0].rush_by == "张伟 Zhang Wei"
+    serving.fire("main", at(7), rush=True)
+    hot = serving.ticket("hot_kitchen", at(8))
+    assert hot.rush and hot.rush_by == "张伟 Zhang Wei"
+    papers = [j for j in serving.jobs("kitchen_ticket") if j[0] == "hot_kitchen"]
+    assert papers[-1][2]["rush"]

@@ -111,7 +111,7 @@ class _Extractor:
         module: _Module,
         node: ast.AST,
         function: ast.FunctionDef | ast.AsyncFunctionDef | None,
-        local: dict[str, ast.expr],
+        local: dict[str, list[ast.expr]],
     ) -> None:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             function, local = node, {}
@@ -120,14 +120,20 @@ class _Extractor:
             if "sentence" in _parameters(node):
                 self.carriers.setdefault(node.name, set()).update(_parameters(node)["sentence"])
             for inner in ast.walk(node):
+                # Every value a local name is given (a sentence chosen in each branch).
                 if isinstance(inner, ast.Assign):
                     for target in inner.targets:
                         if isinstance(target, ast.Name):
-                            local[target.id] = inner.value
-                elif isinstance(inner, ast.For | ast.comprehension) and isinstance(
-                    inner.target, ast.Name
-                ):
-                    local[inner.target.id] = ast.Subscript(inner.iter, ast.Constant(0))
+                            local.setdefault(target.id, []).append(inner.value)
+                elif isinstance(inner, ast.For | ast.comprehension):
+                    element = ast.Subscript(inner.iter, ast.Constant(0))
+                    if isinstance(inner.target, ast.Name):
+                        local.setdefault(inner.target.id, []).append(element)
+                    elif isinstance(inner.target, ast.Tuple) and len(inner.target.elts) == 2:
+                        # `for key, words in WORDS.items()`: the value is the sentence.
+                        value = inner.target.elts[1]
+                        if isinstance(value, ast.Name):
+                            local.setdefault(value.id, []).append(element)
         if isinstance(node, ast.Call):
             self._call(module, node, function, local)
         # A notice kept for later as a (sentence, fields) pair, shown by another screen.
@@ -147,7 +153,7 @@ class _Extractor:
         module: _Module,
         call: ast.Call,
         function: ast.FunctionDef | ast.AsyncFunctionDef | None,
-        local: dict[str, ast.expr],
+        local: dict[str, list[ast.expr]],
     ) -> None:
         func = call.func
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
@@ -170,7 +176,7 @@ class _Extractor:
         module: _Module,
         node: ast.AST,
         function: ast.FunctionDef | ast.AsyncFunctionDef | None,
-        local: dict[str, ast.expr],
+        local: dict[str, list[ast.expr]],
         depth: int,
     ) -> None:
         if depth > 8:
@@ -180,6 +186,16 @@ class _Extractor:
             self.found.update(_strings(node))
         elif isinstance(node, ast.Subscript):
             again(node.value)
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("values", "items", "get")
+        ):
+            # WORDS.values(), WORDS.items(), WORDS.get(key, "Default"): the dict's
+            # sentences, and the default.
+            again(node.func.value)
+            for default in node.args[1:]:
+                again(default)
         elif isinstance(node, ast.IfExp):
             again(node.body)
             again(node.orelse)
@@ -192,7 +208,8 @@ class _Extractor:
                 self._resolve(target, ast.Name(node.attr), None, {}, depth + 1)
         elif isinstance(node, ast.Name):
             if node.id in local:
-                again(local[node.id])
+                for value in local[node.id]:
+                    again(value)
             elif function is not None and node.id in _parameters(function):
                 position, name = _parameters(function)[node.id]
                 self.carriers.setdefault(function.name, set()).update({position, name})
@@ -276,9 +293,19 @@ def test_sentences_held_in_constants_are_found() -> None:
             "        return Button(text=self.app.localizer._(sentence))\n"
             "    def ignored(self):\n"
             '        return {"code": "menu_category"}\n'
+            "    def split(self, kind, done):\n"
+            '        KINDS = {1: "Evenly", 2: "By seat"}\n'
+            "        for _kind, words in KINDS.items():\n"
+            "            self.app.localizer._(words)\n"
+            '        self.app.localizer._(KINDS.get(kind, "Discount"))\n'
+            "        if done:\n"
+            '            sentence = "Table {table}: visit made."\n'
+            "        else:\n"
+            '            sentence = "Table {table}: drinks refilled."\n'
+            "        self.say(sentence, table=1)\n"
         ),
     }
-    assert sentences_in(sources, {"tr", "_", "DomainError"}) == {
+    assert sentences_in(sources, {"tr", "_", "say", "DomainError"}) == {
         "Free",
         "Needs reset",
         "That party is not at a table.",
@@ -287,6 +314,11 @@ def test_sentences_held_in_constants_are_found() -> None:
         "Write a reason.",
         "Tap the free table to move the party to.",
         "Back in service",
+        "Evenly",
+        "By seat",
+        "Discount",
+        "Table {table}: visit made.",
+        "Table {table}: drinks refilled.",
     }
 
 

@@ -19,8 +19,8 @@ from services.floor.seating import GuestsLeft, SeatParty, advance_party, guests_
 from services.floor.table_offers import InLine, offer_tables
 from services.floor.table_reset import CloseTable, ResetTable, close_table, reset_table
 from services.floor.waitlist import (
-    add_to_waitlist,
     LeaveWaitlist,
+    add_to_waitlist,
     leave_waitlist,
     propose_tables,
     waitlist,

@@ -34,8 +34,9 @@ class ResolvePopup(SignedInPopup):
         super().__init__(**kwargs)
 
     def resolve(self) -> None:
-        command = ResolveEscalation(escalation_id=self.escalation.id, note=self.ids.note.text)
         try:
+            # Inside the try: a blank note is refused by the command itself.
+            command = ResolveEscalation(escalation_id=self.escalation.id, note=self.ids.note.text)
             resolve_escalation(self.app.store, self.app.user.staff_id, command)
         except DomainError as error:
             self.message = self.app.localizer.error(error)

@@ -177,6 +177,18 @@ class MyTablesScreen(Refreshing, TablesideScreen):
             tables=" + ".join(left.released),
         )
 
+    def bill_asked(self, table: TableView) -> None:
+        from services.billing.bills import PartyBill, request_bill
+
+        try:
+            command = PartyBill(party_id=table.party_id)
+            request_bill(self.app.store, self.app.user.staff_id, command)
+        except DomainError as error:
+            self.fail(error)
+            return
+        self.refresh()
+        self.say("Table {number}: the bill is asked for; the cashier has it.", number=table.number)
+
     def reset(self, table: TableView) -> None:
         self.app.root.get_screen("reset_tables").chosen_id = table.id
         self.app.open_screen("reset_tables")
@@ -246,6 +258,12 @@ class MyTableRow(BoxLayout):
         self.facts = text
         if table_needs is not None:
             self._need_buttons(screen, table_needs)
+        if table.state in (TableState.ORDERED, TableState.EATING):
+            # 第6条 13: the bill is brought only once the guest asks; one tap records it.
+            ask = Factory.Button(text=tr("Guest asked for the bill"), font_size="17sp")
+            ask.size_hint_x, ask.width = None, dp(170)
+            ask.bind(on_release=lambda _b: screen.bill_asked(table))
+            self.add_widget(ask)
         if table.state == TableState.PAID:
             button = Factory.PrimaryButton(text=tr("Guests have left"))
             button.bind(on_release=lambda _b: screen.guests_left(table))

@@ -41,6 +41,9 @@ AT_TABLE_STATES = {
     TableState.PAID,
 }
 
+# A party's bill is opened from its table once it is eating (第9条 ①), asked for or paid.
+BILL_STATES = {TableState.EATING, TableState.BILL_REQUESTED, TableState.PAID}
+
 
 class FloorScreen(Refreshing, TablesideScreen):
     refresh_seconds = REFRESH_SECONDS
@@ -209,6 +212,8 @@ class FloorScreen(Refreshing, TablesideScreen):
             box.add_widget(self._button("Join a table", lambda: self.start_mode("join")))
             if table.joined_with:
                 box.add_widget(self._button("Split off a table", lambda: self.start_mode("split")))
+            if table.state in BILL_STATES and allowed(roles, Action.TAKE_PAYMENT):
+                box.add_widget(self._button("Bill", self.open_bill))
             if table.state == TableState.PAID:
                 box.add_widget(self._button("Guests have left", self.guests_left, primary=True))
         elif table.state == TableState.NEEDS_RESET:
@@ -234,6 +239,13 @@ class FloorScreen(Refreshing, TablesideScreen):
         table = self._selected()
         if table is not None and table.party_id is not None:
             open_order(self.app, table.party_id)
+
+    def open_bill(self) -> None:
+        from screens.billing.cashier import open_bill
+
+        table = self._selected()
+        if table is not None and table.party_id is not None:
+            open_bill(self.app, table.party_id)
 
     def start_mode(self, mode: str) -> None:
         self.mode = mode

@@ -14,9 +14,7 @@ from kivy.uix.togglebutton import ToggleButton
 
 from services.errors import DomainError
 from services.orders.views import CourseGroup, OrderView
-from services.serving.courses import CourseState, party_courses
-
-DRINKS = "drinks"
+from services.serving.courses import held_by_send
 
 
 class FireNowToggle(ToggleButton):
@@ -24,28 +22,14 @@ class FireNowToggle(ToggleButton):
 
 
 def held_after_send(screen: Any, order: OrderView) -> set[int]:
-    """The courses of this send that the kitchen would not get yet."""
+    """The courses of this send that the kitchen would not get yet, by the send's own rule
+    (services.serving.courses.held_by_send), so the toggles never disagree with it."""
     app = screen.app
+    course_ids = [group.seats[0].lines[0].course_id for group in order.read_back()]
     try:
-        known = party_courses(app.store, app.user.staff_id, order.party_id)
+        return set(held_by_send(app.store, app.user.staff_id, order.party_id, course_ids))
     except DomainError:
         return set()
-    states = {c.course_id: c.state for c in known}
-    # An earlier course still to be served holds every new one; else the first new fires.
-    waiting = any(c.state != CourseState.SERVED for c in known if c.course_code != DRINKS)
-    held: set[int] = set()
-    first_fires = not waiting
-    for group in order.read_back():
-        course_id = group.seats[0].lines[0].course_id
-        if group.course_code == DRINKS:
-            continue
-        state = states.get(course_id)
-        if state is None and first_fires:
-            first_fires = False  # it goes with the send
-            continue
-        if state in (None, CourseState.HELD):
-            held.add(course_id)
-    return held
 
 
 def toggle_for(

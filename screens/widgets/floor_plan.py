@@ -10,6 +10,7 @@ rather than shrinking the type below reading size.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
@@ -111,8 +112,9 @@ def text_width(text: str, size: int) -> float:
 
 @functools.lru_cache(maxsize=64)
 def line_px(size: int) -> float:
-    """Height in px of one line at this size, Latin and Chinese alike, at tile spacing."""
-    return float(CoreLabel(font_size=size).get_extents("Ag空")[1]) * LINE_HEIGHT
+    """Height in px of one line at this size, Latin and Chinese alike, at tile spacing:
+    rounded up to a whole pixel, as the label lays out each line."""
+    return float(math.ceil(CoreLabel(font_size=size).get_extents("Ag空")[1] * LINE_HEIGHT))
 
 
 class TileLine(NamedTuple):

@@ -24,10 +24,11 @@ from models import PrintJob, PrintKind, PrintState, utcnow
 from services import audit
 from services.errors import Conflict, DomainError, NotFound
 from services.permissions import Action, require
+from services.printing.receipts import BillDocument
 from services.printing.tickets import DispatchSlip, KitchenTicket, VoidTicket
 from services.text import RecordId
 
-Document = KitchenTicket | DispatchSlip | VoidTicket
+Document = KitchenTicket | DispatchSlip | VoidTicket | BillDocument
 
 # Who watches the print queue: the supervisor on the floor, the cashier at the desk.
 OPEN_STATES = (PrintState.QUEUED, PrintState.SENDING, PrintState.UNCERTAIN)
@@ -52,6 +53,7 @@ KIND_OF: dict[type[BaseModel], PrintKind] = {
     KitchenTicket: PrintKind.KITCHEN_TICKET,
     DispatchSlip: PrintKind.DISPATCH_SLIP,
     VoidTicket: PrintKind.VOID_TICKET,
+    BillDocument: PrintKind.RECEIPT,
 }
 
 

@@ -8,99 +8,48 @@ event loop (never sleeps) until the sign-in pad is back.
 
 from __future__ import annotations
 
-import time
-import uuid
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from kivy.uix.togglebutton import ToggleButton
 
-from db.store import Store
-from models import MenuItem, PartyStage
+from models import PartyStage
+from screens.checklists.board import BoardRow
+from screens.checklists.run import RunItemRow
+from screens.floor.greeting import Hint
+from screens.home import HomeTile
+from screens.orders.order import MenuItemButton, OrderLineRow
+from screens.printing.queue import PrintJobRow
+from screens.widgets.attention import AttentionRow
 from services.floor.guest_input import PartyDetails
 from services.floor.seating import SeatParty, seat_party
-from services.orders.sending import LineSeen, SendOrder, send_order
-from services.orders.taking import AddLine, add_line
-from services.orders.views import order_view
 from tests.ui.conftest import Driver
-from tests.ui.seating_setup import open_gate_today, staff_ids, staff_sections, table_ids
-
-WAITER = ("Zhang Wei", "1111")
-SUPERVISOR = ("Li Na", "8888")
-
-
-def _dialogs() -> list[Any]:
-    from kivy.core.window import Window
-    from kivy.uix.modalview import ModalView
-
-    return [w for w in Window.children if isinstance(w, ModalView)]
-
-
-def _wait(ui: Driver, done: Callable[[], bool]) -> bool:
-    deadline = time.monotonic() + 3  # the app checks idleness once a second
-    while not done() and time.monotonic() < deadline:
-        ui.idle(1)
-    return done()
+from tests.ui.dining_support import (
+    SUPERVISOR,
+    dialogs,
+    item,
+    open_inspection,
+    open_order,
+    seated_table_one,
+    wait,
+)
+from tests.ui.seating_setup import (
+    busy_floor,
+    open_gate_today,
+    staff_ids,
+    table_ids,
+)
 
 
 def _idle_out(ui: Driver) -> None:
     """Nobody touches the tablet for longer than the demo's 120 s."""
     ui.clock.now += 121
-    assert _wait(ui, lambda: ui.screen.name == "login")
+    assert wait(ui, lambda: ui.screen.name == "login")
     ui.idle()  # the names on the pad are laid out again
 
 
-def _item(store: Store, code: str) -> int:
-    with store.read() as s:
-        found = s.scalar(select(MenuItem.id).where(MenuItem.code == code))
-    assert found is not None
-    return found
-
-
-def _seated_table_one(store: Store, *, sent: bool = False, empty: bool = False) -> int:
-    """Four guests at table 1 (the hall, 张伟 Zhang Wei's), one new line or one sent line
-    (or none)."""
-    open_gate_today(store)
-    staff_sections(store, {"hall": "W01"})
-    ids = staff_ids(store)
-    seated = seat_party(
-        store,
-        ids["G01"],
-        SeatParty(table_ids=[table_ids(store)["1"]], guests=PartyDetails(size=4)),
-    )
-    if empty:
-        return seated.party_id
-    line = AddLine(
-        client_line_id=str(uuid.uuid4()),
-        party_id=seated.party_id,
-        item_id=_item(store, "smashed_cucumber"),
-        seat=1,
-    )
-    view = add_line(store, ids["W01"], line)
-    if sent:
-        command = SendOrder(
-            client_send_id=str(uuid.uuid4()),
-            party_id=seated.party_id,
-            lines=tuple(LineSeen(line_id=li.id, version=li.version) for li in view.new_lines),
-        )
-        send_order(store, ids["W01"], command)
-        assert not order_view(store, seated.party_id).new_lines
-    return seated.party_id
-
-
-def _open_order(ui: Driver) -> None:
-    """The supervisor opens table 1's order from the floor plan (she may take orders)."""
-    ui.sign_in(*SUPERVISOR)
-    ui.tap(ui.button_with_text("Floor plan"))
-    ui.tap(ui.screen.ids.plan.tiles[table_ids(ui.app.store)["1"]])
-    ui.tap(ui.button_with_text("Order"))
-    assert ui.screen.name == "order"
-
-
 def _line_row(ui: Driver) -> Any:
-    from screens.orders.order import OrderLineRow
-
     ui.idle()
     rows = ui.find(OrderLineRow)
     assert rows, "the order shows no line"
@@ -108,52 +57,40 @@ def _line_row(ui: Driver) -> Any:
 
 
 def _choices(ui: Driver) -> None:
-    from screens.orders.order import MenuItemButton
-
-    _seated_table_one(ui.app.store)
-    _open_order(ui)
+    seated_table_one(ui.app.store)
+    open_order(ui)
     ui.ids("search").insert_text("mapo")
     ui.idle()
-    tofu = _item(ui.app.store, "mapo_tofu")
+    tofu = item(ui.app.store, "mapo_tofu")
     ui.tap(ui.find(MenuItemButton, lambda b: b.item_id == tofu)[0])
 
 
 def _line(ui: Driver) -> None:
-    _seated_table_one(ui.app.store)
-    _open_order(ui)
+    seated_table_one(ui.app.store)
+    open_order(ui)
     ui.tap(_line_row(ui))
 
 
 def _void(ui: Driver) -> None:
-    _seated_table_one(ui.app.store, sent=True)
-    _open_order(ui)
+    seated_table_one(ui.app.store, sent=True)
+    open_order(ui)
     ui.tap(_line_row(ui))
-    ui.tap(_dialogs()[0].ids.void_button)
-    assert _wait(ui, lambda: type(_dialogs()[-1]).__name__ == "VoidPopup" and len(_dialogs()) == 1)
-
-
-def _open_inspection(ui: Driver) -> None:
-    from screens.checklists.board import BoardRow
-
-    ui.sign_in(*SUPERVISOR)
-    ui.tap(ui.button_with_text("Checklists"))
-    row = ui.find(BoardRow, lambda r: r.template_code == "pre_service_inspection")[0]
-    ui.tap(row.ids.open_button)
-    assert ui.screen.name == "checklist_run"
+    ui.tap(dialogs()[0].ids.void_button)
+    assert wait(ui, lambda: type(dialogs()[-1]).__name__ == "VoidPopup" and len(dialogs()) == 1)
 
 
 def _answer(ui: Driver) -> None:
-    _open_inspection(ui)
+    open_inspection(ui)
     ui.tap(ui.ids("fail_button"))
 
 
 def _photo(ui: Driver) -> None:
     _answer(ui)
-    ui.tap(_dialogs()[0].ids.photo_button)  # the chooser opens over the answer
+    ui.tap(dialogs()[0].ids.photo_button)  # the chooser opens over the answer
 
 
 def _sign_off(ui: Driver) -> None:
-    _open_inspection(ui)
+    open_inspection(ui)
     ui.tap(ui.ids("sign_off_button"))
 
 
@@ -161,6 +98,19 @@ def _override(ui: Driver) -> None:
     ui.sign_in("Chen Hao", "7777")
     ui.tap(ui.button_with_text("Checklists"))
     ui.tap(ui.ids("override_button"))
+
+
+def _resolve(ui: Driver) -> None:
+    """Li Na escalates item 1 of the inspection; the manager opens it from home."""
+    _answer(ui)
+    answer = dialogs()[0]
+    answer.ids.note.insert_text("Two chipped plates at table 3, no spares")
+    ui.tap(answer.ids.escalate_button)
+    ui.tap(answer.ids.save_button)
+    assert wait(ui, lambda: dialogs() == [])
+    ui.tap(ui.header("sign_out_button"))
+    ui.sign_in("Wang Jianguo", "9999")
+    ui.tap(ui.find(AttentionRow)[0].ids.action_button)
 
 
 DIALOGS: dict[str, tuple[Callable[[Driver], None], int]] = {
@@ -171,6 +121,7 @@ DIALOGS: dict[str, tuple[Callable[[Driver], None], int]] = {
     "PhotoChooserPopup": (_photo, 2),
     "SignOffPopup": (_sign_off, 1),
     "OverridePopup": (_override, 1),
+    "ResolvePopup": (_resolve, 1),
 }
 
 
@@ -180,10 +131,10 @@ def test_every_dialog_closes_when_its_person_is_signed_out_for_being_idle(
 ) -> None:
     open_it, count = DIALOGS[dialog]
     open_it(ui)
-    shown = _dialogs()
+    shown = dialogs()
     assert len(shown) == count and type(shown[0]).__name__ == dialog  # the top one
     _idle_out(ui)
-    assert _dialogs() == []
+    assert dialogs() == []
     assert "Signed out after 2 min without a touch." in ui.message()
     # The next person signs in on a clear pad.
     ui.sign_in("Wang Jianguo", "9999")
@@ -193,7 +144,7 @@ def test_every_dialog_closes_when_its_person_is_signed_out_for_being_idle(
 def test_a_dish_s_choices_left_open_cannot_be_added_after_sign_out(ui: Driver) -> None:
     """The crash of issue 12: choose, wait for idle sign-out, tap "Add to the order"."""
     _choices(ui)
-    (choices,) = _dialogs()
+    (choices,) = dialogs()
     ui.tap(next(b for b in choices.box.buttons if b.text.startswith("Mild")))
     _idle_out(ui)
     assert choices.get_root_window() is None  # gone: nothing left to tap
@@ -202,13 +153,13 @@ def test_a_dish_s_choices_left_open_cannot_be_added_after_sign_out(ui: Driver) -
 
 def test_touches_in_a_dialog_keep_the_person_signed_in(ui: Driver) -> None:
     _answer(ui)
-    (answer,) = _dialogs()
+    (answer,) = dialogs()
     ui.clock.now += 100
     answer.ids.note.insert_text("Cushion stained")
     ui.tap(answer.ids.fixed_button)  # a touch at 100 s: the idle time starts again
     ui.clock.now += 100
     ui.idle(80)  # more than a second of Kivy's clock, so the idle check has run
-    assert ui.screen.name == "checklist_run" and _dialogs() == [answer]
+    assert ui.screen.name == "checklist_run" and dialogs() == [answer]
 
 
 # ---- the screens as a new person finds them ---------------------------------------------
@@ -231,8 +182,6 @@ def _in_view(row: Any, view: Any) -> bool:
 
 
 def _current_row(ui: Driver) -> Any:
-    from screens.checklists.run import RunItemRow
-
     ui.idle(3)
     return ui.find(RunItemRow, lambda r: r.selected)[0]
 
@@ -240,7 +189,7 @@ def _current_row(ui: Driver) -> Any:
 def test_a_checklist_opens_at_its_current_item(ui: Driver) -> None:
     """Issue 12: the inspection opened with item 1 out of sight, and the cleaning list,
     opened after it, showed items 12-21."""
-    _open_inspection(ui)
+    open_inspection(ui)
     assert _in_view(_current_row(ui), ui.ids("item_scroll"))
     for _item_number in range(14):
         ui.tap(ui.ids("pass_button"))
@@ -248,8 +197,6 @@ def test_a_checklist_opens_at_its_current_item(ui: Driver) -> None:
     assert row.number == "15" and _in_view(row, ui.ids("item_scroll"))
     _both(ui, "checklist-run-current")
     ui.tap(ui.ids("back_button"))
-    from screens.checklists.board import BoardRow
-
     cleaning = ui.find(BoardRow, lambda r: r.template_code == "pre_service_cleaning")[0]
     ui.tap(cleaning.ids.open_button)
     row = _current_row(ui)
@@ -261,8 +208,6 @@ def test_another_service_s_tab_shows_that_service_not_the_gate_of_this_one(ui: D
     ui.tap(ui.button_with_text("Checklists"))
     now_gate = ui.ids("gate").text
     assert now_gate.startswith("Seating is closed") and ui.ids("override_button").opacity == 1
-    from kivy.uix.togglebutton import ToggleButton
-
     tabs = [t for t in ui.find(ToggleButton) if t.group == "checklist_service"]
     other = next(t for t in tabs if t.state == "normal")
     ui.tap(other)
@@ -276,11 +221,9 @@ def test_another_service_s_tab_shows_that_service_not_the_gate_of_this_one(ui: D
 
 def test_the_greeter_is_told_seating_is_closed_before_any_tap(ui: Driver) -> None:
     ui.sign_in("Liu Yang", "5555")
-    assert next(t.text for t in ui.find(_home_tile())) == "Greet a party"
+    assert next(t.text for t in ui.find(HomeTile)) == "Greet a party"
     ui.tap(ui.button_with_text("Greet a party"))
     ui.tap(ui.ids("size_4"))
-    from screens.floor.greeting import Hint
-
     hints = [h.text for h in ui.find(Hint)]
     assert any(h.startswith("Seating is closed") for h in hints)
     assert ui.ids("proposal_0").disabled  # nothing to tap into a refusal
@@ -302,17 +245,11 @@ def test_a_fresh_demo_is_staffed_so_the_greeter_can_seat_at_once(ui: Driver) -> 
     assert "Party of 6 seated at table 5" in ui.message()
 
 
-def _home_tile() -> type:
-    from screens.home import HomeTile
-
-    return HomeTile
-
-
 def test_each_role_finds_its_main_job_first_on_home(ui: Driver) -> None:
     firsts = {}
     for person, pin in (("Chen Hao", "7777"), ("Zhang Wei", "1111"), ("Liu Yang", "5555")):
         ui.sign_in(person, pin)
-        firsts[person] = [t.text for t in ui.find(_home_tile())][:2]
+        firsts[person] = [t.text for t in ui.find(HomeTile)][:2]
         if person == "Chen Hao":
             _both(ui, "home-supervisor")
         ui.tap(ui.header("sign_out_button"))
@@ -353,15 +290,13 @@ def test_the_floor_plan_starts_afresh_for_the_next_person(ui: Driver) -> None:
 
 
 def test_an_empty_order_says_so_and_tickets_without_printers_only_queue(ui: Driver) -> None:
-    from screens.orders.order import MenuItemButton
-
-    _seated_table_one(ui.app.store, empty=True)
-    _open_order(ui)
+    seated_table_one(ui.app.store, empty=True)
+    open_order(ui)
     assert ui.screen.new_text == "Nothing is on the order yet: tap a dish to add it."
     _both(ui, "order-empty")
     ui.ids("search").insert_text("cucumber")
     ui.idle()
-    cucumber = _item(ui.app.store, "smashed_cucumber")
+    cucumber = item(ui.app.store, "smashed_cucumber")
     ui.tap(ui.find(MenuItemButton, lambda b: b.item_id == cucumber)[0])
     ui.tap(ui.ids("read_back_button"))
     assert ui.screen.name == "read_back"
@@ -372,8 +307,6 @@ def test_an_empty_order_says_so_and_tickets_without_printers_only_queue(ui: Driv
 
     ui.tap(ui.header("home_button"))
     ui.tap(ui.button_with_text("Print queue"))
-    from screens.printing.queue import PrintJobRow
-
     ui.idle()
     row = next(r for r in ui.find(PrintJobRow) if r.can_retry)
     ui.tap(row.ids.retry_button)
@@ -383,8 +316,6 @@ def test_an_empty_order_says_so_and_tickets_without_printers_only_queue(ui: Driv
 
 
 def test_resetting_a_table_asks_for_the_table_first_and_keeps_the_check(ui: Driver) -> None:
-    from tests.ui.seating_setup import busy_floor
-
     store = ui.app.store
     open_gate_today(store)
     busy_floor(store, [("1", 2, 60, PartyStage.LEFT), ("2", 2, 50, PartyStage.LEFT)])

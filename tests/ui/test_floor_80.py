@@ -65,6 +65,12 @@ def demo_store(sqlite_template: Path, tmp_path: Path) -> Iterator[Store]:
     folder = tmp_path / "demo"
     shutil.copytree(DEMO_FOLDER, folder)
     (folder / "floor.toml").write_text(generated_floor(), encoding="utf-8")
+    # The demo charges service in its private rooms; this floor has none, but a garden room.
+    settings = (folder / "restaurant.toml").read_text(encoding="utf-8")
+    assert "{ private = 1000 }" in settings
+    (folder / "restaurant.toml").write_text(
+        settings.replace("{ private = 1000 }", "{ garden = 1000 }"), encoding="utf-8"
+    )
     path = tmp_path / "tableside.db"
     migrate.backup_sqlite(sqlite_template, path)
     store = Store(f"sqlite:///{path}")

@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-from db.chain import GENESIS, digest_of
-from db.guards import grant_app_role, protect_sent_lines
+from db.chain import GENESIS, SEALED_COLUMNS, digest_of, line_digest
+from db.guards import grant_app_role, protect_seals, protect_sent_lines
 
 revision: str = "0008_security"
 down_revision: str | None = "0007_billing"
@@ -54,6 +54,40 @@ def _chain_existing_events(bind: sa.Connection) -> None:
                 "UPDATE audit_event SET chain_seq = :s, prev_digest = :p, digest = :d WHERE id = :i"
             ),
             {"s": seq, "p": prev, "d": digest, "i": row.id},
+        )
+        prev = digest
+
+
+def _seal_sent_lines(bind: sa.Connection) -> None:
+    """Lines sent before this step get their seal now, as they are (db/seals.py)."""
+    columns = ", ".join(SEALED_COLUMNS)
+    rows = bind.execute(
+        sa.text(f"SELECT {columns} FROM order_line WHERE send_id IS NOT NULL ORDER BY id")
+    ).all()
+    at = datetime.now(UTC)
+    prev = GENESIS
+    for seq, row in enumerate(rows, start=1):
+        values = tuple(
+            _utc(v) if name in ("added_at", "voided_at") else v
+            for name, v in zip(SEALED_COLUMNS, row, strict=True)
+        )
+        what = "voided" if row.voided_at is not None else "sent"
+        sealed = line_digest(values)
+        digest = digest_of("line_seal", seq, prev, (at, row.id, what, sealed))
+        bind.execute(
+            sa.text(
+                "INSERT INTO line_seal (at, line_id, event, line_digest, chain_seq, "
+                "prev_digest, digest) VALUES (:at, :line, :event, :sealed, :seq, :prev, :d)"
+            ),
+            {
+                "at": at if bind.dialect.name == "postgresql" else at.replace(tzinfo=None),
+                "line": row.id,
+                "event": what,
+                "sealed": sealed,
+                "seq": seq,
+                "prev": prev,
+                "d": digest,
+            },
         )
         prev = digest
 
@@ -99,12 +133,39 @@ def upgrade() -> None:
     # 第7条 ⑤: a sent line changes only by its void, once; every other column is frozen.
     protect_sent_lines(bind)
 
+    # And each sent or voided line is sealed, so that verify finds one changed by force.
+    op.create_table(
+        "line_seal",
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("line_id", sa.Integer(), nullable=False),
+        sa.Column("event", sa.String(length=16), nullable=False),
+        sa.Column("line_digest", sa.String(length=64), nullable=False),
+        sa.Column("chain_seq", sa.Integer(), nullable=False),
+        sa.Column("prev_digest", sa.String(length=64), nullable=False),
+        sa.Column("digest", sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_line_seal")),
+        sa.UniqueConstraint("chain_seq", name=op.f("uq_line_seal_chain_seq")),
+    )
+    op.create_index(op.f("ix_line_seal_line_id"), "line_seal", ["line_id"])
+    _seal_sent_lines(bind)
+    protect_seals(bind)
+
     # Last, so it covers every table of the schema: the app's role and its privileges.
     grant_app_role(bind)
 
 
 def downgrade() -> None:
     bind = op.get_bind()
+    if bind.dialect.name == "postgresql":
+        op.execute("DROP FUNCTION line_seal_append_only() CASCADE")
+    op.drop_index(op.f("ix_line_seal_line_id"), table_name="line_seal")
+    op.drop_table("line_seal")
     if bind.dialect.name == "postgresql":
         op.execute("ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_update")
     else:

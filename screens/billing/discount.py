@@ -1,0 +1,93 @@
+"""A discount, a comp or a waived service charge (第9条; docs/design.md: managers approve
+discounts): percent or amount, on one dish or the whole bill, always with a reason and a
+manager's PIN entered here and now. The dialog makes its id once, when it opens, so a
+double tap gives the discount once."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from kivy.factory import Factory
+from kivy.properties import StringProperty
+
+from screens.billing.dialog import BillDialog
+from screens.billing.text import parse_money, parse_percent
+from services.billing.bills import BillView
+from services.billing.changes import DiscountKind, GiveDiscount, give_discount
+from services.errors import DomainError
+from services.orders.views import OrderView
+
+KIND_WORDS = {
+    DiscountKind.PERCENT: "Percent off",
+    DiscountKind.AMOUNT: "Amount off",
+    DiscountKind.COMP: "Comp a dish",
+    DiscountKind.WAIVE_SERVICE: "Waive the service charge",
+}
+
+
+class DiscountPopup(BillDialog):
+    kind = StringProperty(DiscountKind.PERCENT.value)
+
+    def __init__(
+        self, screen: Any, party_id: int, bill: BillView | None, order: OrderView | None
+    ) -> None:
+        self.screen = screen
+        self.party_id = party_id
+        self.exponent = bill.currency_exponent if bill else 2
+        self.client_discount_id = str(uuid.uuid4())  # once per opening
+        self.line_id: int | None = None
+        super().__init__()
+        tr = self.loc._
+        self.title = tr("Discount or comp")
+        for kind, words in KIND_WORDS.items():
+            button = Factory.ToggleButton(text=tr(words), group="discount_kind", font_size="18sp")
+            button.state = "down" if kind.value == self.kind else "normal"
+            button.bind(on_release=lambda _b, k=kind: self.choose(k))
+            self.ids[f"kind_{kind.value}"] = button
+            self.ids.kinds.add_widget(button)
+        whole = Factory.ToggleButton(text=tr("Whole bill"), group="discount_line", state="down")
+        whole.bind(on_release=lambda _b: self.target(None))
+        self.ids["line_whole"] = whole
+        self.ids.lines.add_widget(whole)
+        lines = [li for li in (order.lines if order else ()) if li.sent and not li.voided]
+        for line in lines:
+            words = f"{line.quantity} × {self.loc.pick(line.name_en, line.name_zh)}"
+            button = Factory.ToggleButton(text=words, group="discount_line", font_size="17sp")
+            button.bind(on_release=lambda _b, lid=line.id: self.target(lid))
+            self.ids[f"line_{line.id}"] = button
+            self.ids.lines.add_widget(button)
+
+    def choose(self, kind: DiscountKind) -> None:
+        self.kind = kind.value
+        self.ids[f"kind_{kind.value}"].state = "down"
+
+    def target(self, line_id: int | None) -> None:
+        self.line_id = line_id
+        self.ids["line_whole" if line_id is None else f"line_{line_id}"].state = "down"
+
+    def give(self) -> None:
+        kind = DiscountKind(self.kind)
+        ids = self.ids
+        try:
+            value: dict[str, Any] = {}
+            if kind is DiscountKind.PERCENT:
+                value["percent_bp"] = parse_percent(ids.value_input.text)
+            elif kind is DiscountKind.AMOUNT:
+                value["amount_minor"] = parse_money(ids.value_input.text, self.exponent)
+            command = GiveDiscount(
+                client_discount_id=self.client_discount_id,
+                party_id=self.party_id,
+                kind=kind,
+                line_id=None if kind is DiscountKind.WAIVE_SERVICE else self.line_id,
+                reason=ids.reason_input.text,
+                manager_pin=ids.pin_input.text,
+                **value,
+            )
+            give_discount(self.screen.app.store, self.screen.app.user.staff_id, command)
+        except DomainError as error:
+            ids.pin_input.text = ""  # a PIN is typed again, never left in the field
+            self.fail(error)
+            return
+        self.dismiss()
+        self.screen.changed("Approved and on the bill.")

@@ -1,0 +1,1 @@
+"""Reports: the end of a service or of a day."""
