@@ -16,6 +16,7 @@ are written, so `python main.py --db sqlite:///… verify` passes on the result.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import random
 import re
@@ -33,18 +34,20 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, Date, String, Table, func, insert, select, text, update
 
 from bench.templates import Rows, Templates, make_templates, template_day
-from db.chain import GENESIS, SEALED_COLUMNS, digest_of, line_digest
+from db.chain import CHAIN_MODULES, GENESIS, SEALED_COLUMNS, digest_of, line_digest
+from db.chain import CHAINS as REGISTERED_CHAINS
 from db.engine import is_sqlite, make_engine, sqlite_path
 from db.migrate import upgrade
-from db.seals import SEAL_CHAIN
 from db.store import Store
 from models import Base, InvoiceCounter, Restaurant, ServicePeriod, UTCDateTime
-from services.audit import AUDIT_CHAIN
 from services.restaurant.demo import load_demo
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 SINGLETONS = frozenset({"invoice_counter"})  # one row; set once at the end
-CHAINS = {"audit_event": AUDIT_CHAIN, "line_seal": SEAL_CHAIN}
+for _module in CHAIN_MODULES:  # every chained table, as `verify` walks them
+    importlib.import_module(_module)
+CHAINS = {spec.model.__tablename__: spec for spec in REGISTERED_CHAINS.values()}
+assert {"audit_event", "line_seal"} <= set(CHAINS)
 # Ids inside audit details, by key: the table they are ids of.
 DETAIL_IDS = {
     "party": "party",

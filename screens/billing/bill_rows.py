@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from screens.billing.text import money, rate
-from screens.widgets.table_look import plain
+from screens.widgets.table_look import plain, short_name
 from services.billing.bills import BillView
 from services.orders.views import OrderView
 
@@ -55,7 +55,8 @@ def bill_rows(bill: BillView, order: OrderView | None, loc: Any) -> list[Row]:
         target = names.get(d.line_id, "") if d.line_id else tr("whole bill")
         words = f"{plain(kind)} · {plain(target)} · {plain(d.reason)}"
         if d.approved_by:
-            words += " · " + plain(tr("approved by {name}", name=d.approved_by))
+            name = short_name(d.approved_by, loc.lang)  # 王建国 on a Chinese screen
+            words += " · " + plain(tr("approved by {name}", name=name))
         rows.append((words, m(-d.amount_minor), "line"))
     if a.service_waived:
         rows.append((tr("Service charge waived"), m(0), "line"))

@@ -129,7 +129,8 @@ class PaymentPopup(BillDialog):
             self._input(
                 box, "reference_input", tr("Reference from the guest's phone or the terminal")
             )
-        box.add_widget(Label())
+        if method.kind != "cash":  # the number pad takes the whole height; others keep to the top
+            box.add_widget(Label())
 
     def _label(self, text: str) -> Label:
         label = Label(text=text, font_size="18sp", size_hint_y=None, height=dp(32), halign="left")

@@ -121,27 +121,23 @@ class ReadBackScreen(TablesideScreen):
         self.order = None
         if self.app.print_spooler is None:
             # This tablet prints nothing: the tickets only queue (the print queue shows them).
-            order_screen.say(
-                "Sent: order {ref}, {count} lines. No printer is set up on this tablet: the "
-                "tickets for {stations} wait in the print queue.",
-                ref=sent.order_ref,
-                count=len(sent.line_ids),
-                stations=self._stations(sent.print_jobs),
+            sentence = (
+                "Sent as RUSH: order {ref}, {count} lines. No printer is set up on this "
+                "tablet: the tickets for {stations} wait in the print queue."
+                if sent.rush
+                else "Sent: order {ref}, {count} lines. No printer is set up on this tablet: "
+                "the tickets for {stations} wait in the print queue."
             )
         elif sent.rush:
-            order_screen.say(
-                "Sent as RUSH: order {ref}, {count} lines, to {stations}.",
-                ref=sent.order_ref,
-                count=len(sent.line_ids),
-                stations=self._stations(sent.print_jobs),
-            )
+            sentence = "Sent as RUSH: order {ref}, {count} lines, to {stations}."
         else:
-            order_screen.say(
-                "Sent: order {ref}, {count} lines, to {stations}.",
-                ref=sent.order_ref,
-                count=len(sent.line_ids),
-                stations=self._stations(sent.print_jobs),
-            )
+            sentence = "Sent: order {ref}, {count} lines, to {stations}."
+        order_screen.say(
+            sentence,
+            ref=sent.order_ref,
+            count=len(sent.line_ids),
+            stations=self._stations(sent.print_jobs),
+        )
         self.app.open_screen("order")
 
     def _stations(self, jobs: dict[str, int]) -> str:

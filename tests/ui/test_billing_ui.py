@@ -142,6 +142,7 @@ def test_a_bill_asked_for_split_three_ways_paid_and_the_table_reset(ui: Driver) 
     # The waiter: the guest asked for the bill (第6条 13: never brought unasked).
     ui.sign_in(*WAITER)
     ui.tap(ui.button_with_text("My tables"))
+    _both(ui, "billing-my-tables")
     ui.tap(ui.button_with_text("Guest asked for the bill"))
     assert "the bill is asked for" in ui.message()
     assert _stage(store, party) == PartyStage.BILL_REQUESTED
