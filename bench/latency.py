@@ -152,7 +152,7 @@ class Lunch:
             at=self.now,
         )
 
-    def tick(self, seconds: float = 20) -> datetime:
+    def tick(self, seconds: float = 5) -> datetime:
         self.now = set_now(self.now + timedelta(seconds=seconds))
         return self.now
 
@@ -177,7 +177,7 @@ class Lunch:
                 line = AddLine(
                     client_line_id=str(uuid.uuid4()), party_id=party, item_id=item, seat=1
                 )
-                m("add line", add_line, store, waiter, line, at=self.tick(3))
+                m("add line", add_line, store, waiter, line, at=self.tick(1))
         for party, _, waiter in seated:
             view = order_view(store, party)
             send = SendOrder(
@@ -233,10 +233,10 @@ class Lunch:
         for ticket in board.tickets:
             if ticket.party_id in mine:
                 bump = BumpTicket(ticket_id=ticket.id, seen_version=ticket.version)
-                m("bump ticket", bump_ticket, store, staff["K01"], bump, at=self.tick(5))
+                m("bump ticket", bump_ticket, store, staff["K01"], bump, at=self.tick(2))
         for party, course_id, waiter in fired:
             served = MarkServed(party_id=party, course_id=course_id)
-            m("mark served", mark_served, store, waiter, served, at=self.tick(5))
+            m("mark served", mark_served, store, waiter, served, at=self.tick(2))
 
 
 def p95(values: list[float]) -> float:

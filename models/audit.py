@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from models.base import Base, UTCDateTime, utcnow
@@ -30,6 +30,8 @@ class Chained:
 
 class AuditEvent(Chained, Base):
     __tablename__ = "audit_event"
+    # A party's, a bill's or a person's own events, found without walking the year.
+    __table_args__ = (Index("ix_audit_event_object", "object_type", "object_id"),)
 
     # BigInteger on PostgreSQL; SQLite needs plain INTEGER for its rowid alias to autoincrement.
     id: Mapped[int] = mapped_column(

@@ -22,6 +22,9 @@ class PrintKind(enum.StrEnum):
     DISPATCH_SLIP = "dispatch_slip"  # 出菜凭单, for the cashier's desk (第7条)
     VOID_TICKET = "void_ticket"
     RECEIPT = "receipt"
+    # A party moved after a course fired: the station's tickets now belong elsewhere.
+    MOVED_TICKET = "moved_ticket"
+    DAY_REPORT = "day_report"  # the end-of-day report, at the cashier's desk
 
 
 class PrintState(enum.StrEnum):
@@ -38,7 +41,8 @@ class PrintJob(Base):
     __tablename__ = "print_job"
     __table_args__ = (
         CheckConstraint(
-            "kind IN ('kitchen_ticket', 'dispatch_slip', 'void_ticket', 'receipt')",
+            "kind IN ('kitchen_ticket', 'dispatch_slip', 'void_ticket', 'receipt', 'moved_ticket',"
+            " 'day_report')",
             name="kind_known",
         ),
         CheckConstraint(

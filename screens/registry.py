@@ -67,6 +67,14 @@ HOME_TILES: tuple[ScreenEntry, ...] = (
     ),
     # 第9条: the bills asked for, presented, split and paid, at the cashier's desk.
     ScreenEntry("cashier", "Bills", Action.TAKE_PAYMENT, "billing.cashier", "CashierScreen"),
+    # 第9条 ③: the accounts guests sign to (签单), their signers, limits and statements.
+    ScreenEntry(
+        "house_accounts",
+        "House accounts",
+        Action.MANAGE_ACCOUNTS,
+        "billing.accounts",
+        "HouseAccountsScreen",
+    ),
     ScreenEntry("audit_log", "Audit log", Action.READ_AUDIT_LOG, "audit_log", "AuditLogScreen"),
     ScreenEntry("staff", "Staff", Action.MANAGE_STAFF, "people.staff", "StaffScreen"),
     ScreenEntry("change_pin", "Change my PIN", None, "people.change_pin", "ChangePinScreen"),

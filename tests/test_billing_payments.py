@@ -67,12 +67,22 @@ def test_wallets_need_their_reference(billing: Billing) -> None:
     assert done.settled and done.method_code == "wechat"
 
 
+def test_a_wallet_transaction_number_is_kept_whole(billing: Billing) -> None:
+    """WeChat Pay's transaction numbers have 28 digits: longer than any card number."""
+    bill = billing.ready()
+    done = billing.pay(bill, "wechat", reference="4200001234202612011234567890")
+    with billing.store.read() as s:
+        stored = s.get(Payment, done.payment_id)
+        assert stored is not None and stored.reference == "4200001234202612011234567890"
+
+
 @pytest.mark.parametrize(
     "field",
     [
         {"reference": "4111 1111 1111 1111"},
         {"approval_code": "4111-1111-1111"},
         {"card_last4": "4111111111111111"},
+        {"reference": "card 6212 3456 7890 1234 567 for table 1"},
     ],
 )
 def test_a_full_card_number_is_refused_and_never_stored(billing: Billing, field: dict) -> None:

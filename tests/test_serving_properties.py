@@ -123,7 +123,8 @@ def test_course_states_only_move_forward_and_the_party_follows(
             done = _apply(serving, action, 2 + n)
             after = {code: c.state for code, c in serving.courses().items()}
             if done:
-                assert _events(serving) > before_events  # audited
+                # Audited, or a repeat (a dish tapped ready twice) that changed nothing.
+                assert _events(serving) > before_events or serving.serving_snapshot() == before
             elif action[0] != "void":
                 assert serving.serving_snapshot() == before  # a refusal changed nothing
             for code, state in after.items():

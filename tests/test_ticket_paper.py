@@ -4,12 +4,15 @@ and GB18030 text, sizes, the RUSH, REPRINT and VOID marks, prices, emoji and the
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from models import PrintKind
 from services.printing import paper as ticket_paper
 from services.printing.printers import PrinterConfig
+from services.printing.tickets import MovedCourse, MovedTicket, Person
 from tests.ticket_samples import dispatch_slip, kitchen_ticket, void_ticket
 
 ESC_INIT = b"\x1b@"
@@ -143,3 +146,42 @@ def test_wrapped_rows_fit_the_paper_and_keep_every_word(text: str, columns: int)
     rows = ticket_paper.wrap(shown, columns, "gb18030")
     assert all(ticket_paper.width(row, "gb18030") <= columns for row in rows)
     assert "".join(rows).replace(" ", "") == shown.replace(" ", "")
+
+
+def _moved() -> MovedTicket:
+    return MovedTicket(
+        order_ref="3-1",
+        table_number="5",
+        guests=4,
+        timezone="Asia/Shanghai",
+        station="hot_kitchen",
+        from_table="12",
+        courses=(
+            MovedCourse(order_ref="3-1", course_name_en="Mains", course_name_zh="主菜"),
+            MovedCourse(order_ref="3-2", course_name_en="Staples", course_name_zh="主食"),
+        ),
+        moved_at=datetime(2026, 11, 28, 11, 50, tzinfo=UTC),
+        moved_by=Person(name="张伟 Zhang Wei", number="W01"),
+    )
+
+
+def test_moved_paper_says_where_the_dishes_go_and_that_it_is_not_a_new_order() -> None:
+    data = ticket_paper.render(
+        PrintKind.MOVED_TICKET, _moved().model_dump_json(), CHINESE, job_id=31
+    )
+    words = " ".join(text_of(data).split())  # rows joined, wherever they broke
+    assert data.startswith(ESC_INIT + CHINESE_MODE) and data.endswith(FEED_AND_CUT)
+    assert INVERT_ON + DOUBLE_SIZE in data or data.count(INVERT_ON) >= 2  # the banners
+    assert "MOVED 换桌" in words and "NOT A NEW ORDER 不是新单" in words
+    assert "table 桌 12 → table 桌 5" in words
+    assert "3-1 Mains 主菜" in words and "3-2 Staples 主食" in words
+    assert "Moved 换桌时间 2026-11-28 19:50 张伟 Zhang Wei (W01)" in words
+    assert "Nothing new to cook: send the dishes to table 5" in words
+    assert "无需加做，菜品送至 5 号桌" in words and " x " not in words  # no dish to make
+
+
+def test_moved_paper_on_an_english_only_printer() -> None:
+    data = ticket_paper.moved_ticket(_moved(), ENGLISH_ONLY, job_id=31)
+    words = " ".join(text_of(data).split())
+    assert "MOVED" in words and "table 12 -> table 5" in words
+    assert "NOT A NEW ORDER" in words and "Nothing new to cook: send the dishes to table 5" in words

@@ -15,9 +15,10 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.label import Label
 
+from screens.billing.bill_row import GREY, BillRow
 from screens.billing.bill_rows import bill_rows, part_words, version_words
 from screens.billing.text import money
-from screens.widgets import built_ids, theme
+from screens.widgets import built_ids
 from screens.widgets.base import TablesideScreen
 from screens.widgets.refreshing import Refreshing
 from services.billing.bills import (
@@ -31,14 +32,13 @@ from services.billing.bills import (
 )
 from services.billing.views import CashierParty, cashier_parties
 from services.errors import DomainError
+from services.floor.seating import GuestsLeft, guests_left
 from services.orders.views import OrderView, order_view
+from services.permissions import Action, allowed
 from services.printing.jobs import PrintRequest, queue_print
 from services.printing.receipts import BillDocument
 
-GREY = (0.55, 0.57, 0.60, 1)
 CASHIER_STATION = "cashier"  # the bill printer at the cashier's desk (services.printing)
-STYLE_SIZES = {"line": "19sp", "sub": "15sp", "void": "17sp", "sum": "19sp", "total": "26sp"}
-STYLE_HEIGHTS = {"sub": 24, "total": 44}
 
 
 def open_bill(app: Any, party_id: int) -> None:
@@ -104,6 +104,7 @@ class CashierScreen(Refreshing, TablesideScreen):
             self.bill.model_dump_json() if self.bill else None,
             self.chosen_id,
             self.app.localizer.lang,
+            self.app.user.staff_id if self.app.user else None,  # who may reopen or refund
         )
         if key == self._drawn:
             return
@@ -118,9 +119,15 @@ class CashierScreen(Refreshing, TablesideScreen):
         box.clear_widgets()
         built_ids.forget(self.ids, "party_")
         if not self.parties:
-            box.add_widget(
-                Label(text=tr("No table is eating or waiting for its bill."), height=dp(80))
+            empty = Label(
+                text=tr("No table is eating or waiting for its bill."),
+                size_hint_y=None,
+                height=dp(80),
+                font_size="17sp",
             )
+            # Wrap inside the column instead of spilling over its title.
+            empty.bind(width=lambda label, w: setattr(label, "text_size", (w - dp(12), None)))
+            box.add_widget(empty)
         for p in self.parties:
             if p.settled:
                 state = tr("paid · invoice {number}", number=p.invoice_number)
@@ -236,6 +243,20 @@ class CashierScreen(Refreshing, TablesideScreen):
         )
         ids.split_button.disabled = not open_bill_ or bill is None or bill.paid_minor > 0
         ids.invoice_button.disabled = bill is None
+        roles = self.app.user.roles if self.app.user else frozenset()
+        # Reopening is a manager's; a refund is the cashier's, a manager's PIN approving.
+        for button, action in (
+            (ids.reopen_button, Action.REOPEN_BILL),
+            (ids.refund_button, Action.TAKE_PAYMENT),
+        ):
+            button.opacity = 1 if allowed(roles, action) else 0
+        ids.reopen_button.disabled = (
+            not allowed(roles, Action.REOPEN_BILL) or bill is None or bill.state != "settled"
+        )
+        ids.left_button.disabled = party is None or party.stage != "paid"
+        ids.refund_button.disabled = (
+            not allowed(roles, Action.TAKE_PAYMENT) or not open_bill_ or bill.paid_minor <= 0
+        )
 
     # -- what the cashier does ---------------------------------------------------------------
 
@@ -338,46 +359,39 @@ class CashierScreen(Refreshing, TablesideScreen):
         if self.bill is not None:
             InvoicePopup(self, self.bill).open()
 
+    def reopen(self) -> None:
+        from screens.billing.reopen import ReopenPopup
+
+        if self.bill is not None and self.bill.state == "settled":
+            ReopenPopup(self, self.bill).open()
+
+    def refund(self) -> None:
+        from screens.billing.refund import RefundPopup
+
+        if self.bill is not None:
+            RefundPopup(self, self.bill).open()
+
+    def guests_left(self) -> None:
+        """The party has paid and gone (第10条 ①: never hurried): the table waits for its
+        reset, as "Guests have left" on the floor plan and on My tables does."""
+        party = self._chosen()
+        if party is None or party.stage != "paid" or self.app.user is None:
+            return
+        try:
+            left = guests_left(
+                self.app.store, self.app.user.staff_id, GuestsLeft(party_id=party.party_id)
+            )
+        except DomainError as error:
+            self.fail(error)
+            return
+        self.chosen_id = 0
+        self.changed(
+            "Table {tables} needs resetting: check it for forgotten belongings.",
+            tables=" + ".join(left.released),
+        )
+
     def changed(self, sentence: str, **params: Any) -> None:
         """A dialog did something: read the store again and say what."""
         self._drawn = None
         self.refresh()
         self.say(sentence, **params)
-
-
-class BillRow(BoxLayout):
-    """One row of the bill: words on the left, the amount on the right."""
-
-    def __init__(self, left: str, right: str, style: str) -> None:
-        height = dp(STYLE_HEIGHTS.get(style, 32))
-        super().__init__(size_hint_y=None, height=height, spacing=dp(8))
-        size = STYLE_SIZES.get(style, "18sp")
-        bold = style in ("total", "sum")
-        colour = GREY if style in ("void", "sub") else theme.OK if style == "paid" else theme.TEXT
-        words = Label(
-            text=left,
-            markup=True,
-            font_size=size,
-            bold=bold,
-            halign="left",
-            valign="middle",
-            color=colour,
-        )
-        words.bind(size=lambda w, s: setattr(w, "text_size", s))
-        words.shorten = True
-        amount = Label(
-            text=right,
-            markup=True,
-            font_size=size,
-            bold=bold,
-            halign="right",
-            valign="middle",
-            size_hint_x=None,
-            width=dp(170),
-            color=colour,
-        )
-        amount.bind(size=lambda w, s: setattr(w, "text_size", s))
-        self.add_widget(words)
-        self.add_widget(amount)
-        self.words = words
-        self.amount = amount

@@ -5,6 +5,8 @@ checklist_run.kv."""
 from __future__ import annotations
 
 import os
+import tempfile
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,11 +26,36 @@ IMAGE_FILTERS = [f"*{suffix}" for suffix in IMAGE_SUFFIXES] + [
 
 
 def pictures_folder() -> str:
-    """Where the tablet's camera app puts its pictures; TABLESIDE_PICTURES_DIR moves it."""
+    """Where the tablet's camera app puts its pictures; TABLESIDE_PICTURES_DIR moves it.
+    "" when there is none: the chooser is never opened on the whole file system."""
     for candidate in (os.environ.get("TABLESIDE_PICTURES_DIR"), user_pictures_dir()):
         if candidate and Path(candidate).is_dir():
             return candidate
-    return str(Path.home())
+    return ""
+
+
+def has_pictures(folder: str) -> bool:
+    """Any image file in the folder or one level below (where camera apps put them)."""
+    if not folder:
+        return False
+    root = Path(folder)
+    try:
+        files = [*root.iterdir(), *(f for d in root.iterdir() if d.is_dir() for f in d.iterdir())]
+    except OSError:
+        return False
+    return any(f.suffix.lower() in IMAGE_SUFFIXES and f.is_file() for f in files)
+
+
+def camera_provider() -> Any:
+    """Kivy's camera provider, or None: on many tablets and desktops none is installed
+    (it needs OpenCV, GStreamer or Android's camera); TABLESIDE_NO_CAMERA=1 hides one."""
+    if os.environ.get("TABLESIDE_NO_CAMERA"):
+        return None
+    try:
+        from kivy.core.camera import Camera as CoreCamera
+    except Exception:  # a broken provider is no camera, not a crash
+        return None
+    return CoreCamera
 
 
 class SignedInPopup(Popup):
@@ -38,13 +65,72 @@ class SignedInPopup(Popup):
 
 
 class PhotoChooserPopup(SignedInPopup):
-    """Pictures on the tablet, image files only, as large icons."""
+    """The camera, where the tablet has one Kivy can use; else the pictures in the pictures
+    folder only (image files, as large icons), or plain words that there are none."""
+
+    notice = StringProperty("")
+    can_choose = BooleanProperty(False)
+    camera_on = BooleanProperty(False)
 
     def __init__(self, on_chosen: Callable[[Path], None], **kwargs: Any) -> None:
         self.on_chosen = on_chosen
         self.folder = pictures_folder()
         self.filters = IMAGE_FILTERS
+        self.can_choose = has_pictures(self.folder)
         super().__init__(**kwargs)
+        self.camera: Any = None
+        if camera_provider() is not None:
+            self._start_camera()
+        tr = App.get_running_app().localizer._
+        if self.camera is not None:
+            self.notice = tr("Point the camera at the problem and tap “Take the photo”.")
+        elif self.can_choose:
+            self.notice = tr(
+                "This tablet has no camera Tableside can use. Choose a picture taken with "
+                "the camera app, from {folder}.",
+                folder=self.folder,
+            )
+        elif self.folder:
+            self.notice = tr(
+                "This tablet has no camera Tableside can use, and there are no pictures in "
+                "{folder}. Take one with the camera app, then try again.",
+                folder=self.folder,
+            )
+        else:
+            self.notice = tr(
+                "This tablet has no camera Tableside can use, and no pictures folder. Take "
+                "the photo with another device and tell the manager."
+            )
+
+    def _start_camera(self) -> None:
+        from kivy.uix.camera import Camera
+
+        try:
+            camera = Camera(play=True, resolution=(1280, 720))
+        except Exception:  # a provider without a working device
+            return
+        if camera._camera is None:
+            return
+        self.camera = camera
+        self.camera_on = True
+        self.ids.camera_box.add_widget(camera)
+
+    def take_photo(self) -> None:
+        """Save what the camera shows into the pictures folder (or the temporary folder
+        when there is none) and use it."""
+        camera = self.camera
+        if camera is None:
+            return
+        folder = Path(self.folder or tempfile.gettempdir())
+        target = folder / f"tableside-{uuid.uuid4().hex[:12]}.png"
+        camera.export_to_png(str(target))
+        camera.play = False
+        self.dismiss()
+        self.on_chosen(target)
+
+    def on_dismiss(self) -> None:
+        if self.camera is not None:
+            self.camera.play = False
 
     def use_selected(self) -> None:
         chosen = self.ids.chooser.selection

@@ -13,6 +13,7 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
 from screens.checklists.popups import AnswerPopup, SignOffPopup
+from screens.widgets import cjk_wrap
 from screens.widgets.base import TablesideScreen
 from screens.widgets.refreshing import Refreshing
 from services.checklists.runs import (
@@ -26,6 +27,8 @@ from services.checklists.sign_off import SignOff, sign_off_run
 from services.checklists.views import RunItemView, RunView, run_view
 from services.errors import Conflict, DomainError
 from services.service_day import local_time_text
+
+_ = cjk_wrap  # imported for its Factory registration (WrappedLabel), used by run.kv
 
 POLL_SECONDS = 3
 

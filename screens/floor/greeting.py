@@ -12,10 +12,12 @@ from kivy.properties import BooleanProperty, NumericProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.label import Label
+from kivy.uix.popup import Popup
 from kivy.uix.togglebutton import ToggleButton
 
 from screens.widgets import built_ids, table_look, theme
 from screens.widgets.base import TablesideScreen
+from screens.widgets.bilingual import Both
 from screens.widgets.refreshing import Refreshing
 from screens.widgets.table_look import plain
 from services.checklists.gate import GateStatus, seating_gate_status
@@ -161,7 +163,7 @@ class GreetingScreen(Refreshing, TablesideScreen):
             title = tr("Table {tables}", tables=offer.number)
             seats = tr("{seats} seats", seats=offer.seats)
             where = loc.pick(offer.section_en, offer.section_zh)
-            waiter = table_look.short_name(offer.waiter_name, loc.lang)
+            waiter = offer.waiter_name  # as stored ("张伟 Zhang Wei"), on every screen
             load = tr("{count} guests now", count=offer.waiter_covers)
             button = Factory.PrimaryButton if i == 0 and not closed else Button
             widget = button(
@@ -213,6 +215,11 @@ class GreetingScreen(Refreshing, TablesideScreen):
         if isinstance(error, Conflict):
             self.refresh()  # the table went on another tablet: show what is free now
         self.fail(error)
+        gate = self.gate
+        if "service" in error.params and gate is not None and gate.service_name_en:
+            # "Seating is closed … for Lunch 午市": the service in the reader's language only.
+            service = Both(gate.service_name_en, gate.service_name_zh)
+            self.msg_params = {**error.params, "service": service}
 
     # -- the waitlist ------------------------------------------------------------------------
 
@@ -237,7 +244,7 @@ class GreetingScreen(Refreshing, TablesideScreen):
     def _draw_line(self) -> None:
         box = self.ids.line
         box.clear_widgets()
-        built_ids.forget(self.ids, "seat_waiting_")
+        built_ids.forget(self.ids, "seat_waiting_", "gone_")
         tr = self.app.localizer._
         if not self.line:
             box.add_widget(Hint(text=tr("Nobody is waiting.")))
@@ -261,7 +268,11 @@ class GreetingScreen(Refreshing, TablesideScreen):
         self.refresh()
         self._seated(seated.size, seated.tables, seated.waiter_name, seated.waiter_number)
 
+    def ask_gone(self, party: WaitingParty) -> None:
+        GoneConfirmPopup(self, party).open()
+
     def gone(self, party: WaitingParty) -> None:
+        """Off the waitlist, after "Gone" was confirmed (GoneConfirmPopup)."""
         try:
             command = LeaveWaitlist(party_id=party.id)
             leave_waitlist(self.app.store, self.app.user.staff_id, command)
@@ -282,10 +293,12 @@ class Hint(Label):
 
 
 class WaitingRow(BoxLayout):
-    """One waiting party: name, size, minutes waited, and the table the line offers it."""
+    """One waiting party: its name, size and minutes waited on the panel's whole width
+    (issue 12: squeezed beside the buttons they read "6 guests ·...ng 0 min"), and under
+    them the table the line offers it and "Gone"."""
 
     def __init__(self, screen: GreetingScreen, position: int, party: WaitingParty, now: Any):
-        super().__init__(size_hint_y=None, height=dp(78), spacing=dp(6))
+        super().__init__(orientation="vertical", size_hint_y=None, height=dp(132), spacing=dp(4))
         tr = screen.app.localizer._
         minutes = table_look.minutes_since(party.arrived_at, now)
         facts = [
@@ -294,26 +307,72 @@ class WaitingRow(BoxLayout):
         ]
         if party.high_chair:
             facts.append(tr("high chair"))
-        words = BoxLayout(orientation="vertical")
         for text, bold in ((f"{position}. {party.name}", True), (" · ".join(facts), False)):
-            line = Label(text=text, bold=bold, font_size="18sp", halign="left", shorten=True)
+            line = Label(
+                text=text,
+                bold=bold,
+                font_size="18sp",
+                halign="left",
+                valign="middle",
+                shorten=True,
+                size_hint_y=None,
+                height=dp(28),
+            )
             line.bind(size=lambda w, s: setattr(w, "text_size", s))
-            words.add_widget(line)
-        self.facts = words.children[0]
-        self.add_widget(words)
+            self.add_widget(line)
+        self.facts = self.children[0]
+        buttons = BoxLayout(spacing=dp(6), size_hint_y=None, height=dp(64))
         if party.offer is not None:
             seat = Factory.PrimaryButton(
-                text=tr("Seat at {number}", number=party.offer.number),
-                size_hint_x=None,
-                width=dp(130),
+                text=tr("Seat at {number}", number=party.offer.number), font_size="19sp"
             )
             seat.bind(on_release=lambda _b: screen.seat_waiting(party))
             screen.ids[f"seat_waiting_{party.id}"] = seat
-            self.add_widget(seat)
+            buttons.add_widget(seat)
         else:
-            self.add_widget(
-                Label(text=tr("no table yet"), size_hint_x=None, width=dp(110), font_size="16sp")
-            )
-        gone = Button(text=tr("Gone"), size_hint_x=None, width=dp(80))
-        gone.bind(on_release=lambda _b: screen.gone(party))
-        self.add_widget(gone)
+            buttons.add_widget(Label(text=tr("no table yet"), font_size="17sp"))
+        gone = Button(text=tr("Gone"), size_hint_x=None, width=dp(110), font_size="19sp")
+        gone.bind(on_release=lambda _b: screen.ask_gone(party))
+        screen.ids[f"gone_{party.id}"] = gone
+        buttons.add_widget(gone)
+        self.add_widget(buttons)
+
+
+class GoneConfirmPopup(Popup):
+    """ "Gone" asks first: one tap must not drop a party that only stepped outside."""
+
+    def __init__(self, screen: GreetingScreen, party: WaitingParty) -> None:
+        tr = screen.app.localizer._
+        box = BoxLayout(orientation="vertical", spacing=dp(12), padding=dp(8))
+        question = Label(
+            text=tr(
+                "Take {name}, party of {size}, off the waitlist? They lose their place.",
+                name=party.name,
+                size=party.size,
+            ),
+            font_size="20sp",
+            halign="center",
+            valign="middle",
+        )
+        question.bind(size=lambda w, s: setattr(w, "text_size", s))
+        box.add_widget(question)
+        buttons = BoxLayout(spacing=dp(12), size_hint_y=None, height=dp(64))
+        self.keep_button = Button(text=tr("Keep them waiting"), font_size="20sp")
+        self.gone_button = Factory.DangerButton(text=tr("Yes, they are gone"), font_size="20sp")
+        buttons.add_widget(self.keep_button)
+        buttons.add_widget(self.gone_button)
+        box.add_widget(buttons)
+        super().__init__(
+            title=tr("Has this party gone?"),
+            title_size="22sp",
+            content=box,
+            size_hint=(None, None),
+            size=(dp(620), dp(280)),
+            auto_dismiss=False,
+        )
+        self.keep_button.bind(on_release=lambda _b: self.dismiss())
+        self.gone_button.bind(on_release=lambda _b: self._gone(screen, party))
+
+    def _gone(self, screen: GreetingScreen, party: WaitingParty) -> None:
+        self.dismiss()
+        screen.gone(party)

@@ -1,7 +1,8 @@
 """A waiter's own tables, by what they need (第8条): a course ready at the pass, the next
 course to fire, a bill requested, drinks to refill, a visit, a high chair, a table just
 seated (第5条 ③: the waiter is told), a course no kitchen screen or printer confirmed;
-the most urgent table first, each need with its one tap. Then the tables of their
+the most urgent table first, each need with its one tap, and a rush for a course already
+cooking when the guests are in a hurry. Then the tables of their
 sections that wait for a reset, and checking in at the station (第5条 2①). Refreshed
 from the store every few seconds."""
 
@@ -19,6 +20,7 @@ from kivy.uix.label import Label
 
 from screens.orders.order import open_order
 from screens.serving import needs as need_look
+from screens.serving.rush_course import open_rush
 from screens.widgets import built_ids, table_look
 from screens.widgets.base import TablesideScreen
 from screens.widgets.chips import Chip, station_text
@@ -27,6 +29,8 @@ from services.errors import DomainError
 from services.floor.plan import FloorView, TableState, TableView, floor_view
 from services.floor.seating import GuestsLeft, guests_left
 from services.floor.stations import CheckIn, StationStatus, check_in
+from services.serving.courses import CourseState
+from services.serving.firing import DRINKS_COURSE
 from services.serving.tables import NeedKind, TableNeeds, tables_by_need
 
 REFRESH_SECONDS = 3
@@ -211,6 +215,7 @@ class MyTableRow(BoxLayout):
         loc = screen.app.localizer
         tr = loc._
         self.need_buttons: dict[str, Any] = {}
+        self.rush_button: Any = None
         self.add_widget(
             Chip(
                 text=tr("Table {number}", number=table.number)
@@ -258,6 +263,7 @@ class MyTableRow(BoxLayout):
         self.facts = text
         if table_needs is not None:
             self._need_buttons(screen, table_needs)
+            self._rush_button(screen, table_needs)
         if table.state in (TableState.ORDERED, TableState.EATING):
             # 第6条 13: the bill is brought only once the guest asks; one tap records it.
             ask = Factory.Button(text=tr("Guest asked for the bill"), font_size="17sp")
@@ -297,6 +303,30 @@ class MyTableRow(BoxLayout):
             courses = need_look.courses_words(table_needs.courses, loc)
             lines.append(f"[size=16sp][color=c8ccd4]{courses}[/color][/size]")
         return "\n".join(lines)
+
+    def _rush_button(self, screen: MyTablesScreen, table_needs: TableNeeds) -> None:
+        """第8条: guests in a hurry. A course already cooking is rushed at its stations (the
+        food first: a round of drinks is seldom what the kitchen must hurry)."""
+        cooking = [c for c in table_needs.courses if c.state == CourseState.FIRED]
+        food = [c for c in cooking if c.course_code != DRINKS_COURSE] or cooking
+        self.rush_button = None
+        if not food:
+            return
+        course = food[0]
+        name = need_look.course_name(
+            screen.app.localizer, course.course_name_en, course.course_name_zh
+        )
+        button = Factory.DangerButton(
+            text=screen.app.localizer._("Rush {course}", course=name), font_size="17sp"
+        )
+        button.size_hint_x, button.width = None, dp(130)
+        label = table_needs.table_label
+        button.bind(on_release=lambda _b: open_rush(screen, label, course))
+        self.rush_button = button
+        self.add_widget(button)
+        # One more button on the row: the others give up a little room to the party's facts.
+        for need_button in self.need_buttons.values():
+            need_button.width = dp(160)
 
     def _need_buttons(self, screen: MyTablesScreen, table_needs: TableNeeds) -> None:
         """One tap for each of the two most urgent needs that a tap can settle."""

@@ -14,6 +14,7 @@ from kivy.uix.togglebutton import ToggleButton
 
 from screens.widgets import built_ids, table_look
 from screens.widgets.base import TablesideScreen
+from screens.widgets.bilingual import Both
 from screens.widgets.chips import STATION_COLOURS, Chip, station_text
 from services.errors import DomainError
 from services.floor.stations import (
@@ -98,7 +99,7 @@ class StationsScreen(TablesideScreen):
             )
             for waiter_id, number, name in self.waiters:
                 button = ToggleButton(
-                    text=f"{table_look.short_name(name, loc.lang)}\n{number}",
+                    text=f"{name}\n{number}",  # the name as stored, as on every screen
                     group=f"section_{line.section_id}",
                     state="down" if waiter_id == line.waiter_id else "normal",
                     font_size="18sp",
@@ -150,9 +151,10 @@ class StationsScreen(TablesideScreen):
             self.reload()
             return
         self.reload()
+        # The names follow the language even after it changes: "孙磊 Sun Lei负责午市的包间。"
         self.say(
             "{name} has {section} for {service}.",
             name=line.waiter_name,
-            section=self.app.localizer.pick(line.section_en, line.section_zh),
-            service=self.app.localizer.pick(roster.service.name_en, roster.service.name_zh),
+            section=Both(line.section_en, line.section_zh),
+            service=Both(roster.service.name_en, roster.service.name_zh),
         )

@@ -23,14 +23,15 @@ from kivy.uix.button import Button
 from kivy.uix.popup import Popup
 from kivy.uix.togglebutton import ToggleButton
 
-from screens.orders.popups import ChoicesPopup, LinePopup, VoidPopup
-from screens.orders.text import dish_text, line_text, money_text, seat_word
+from screens.orders.popups import ChoicesPopup, LinePopup, VoidPopup, line_parts, line_status
+from screens.orders.text import dish_text, money_text, seat_word
 from screens.serving import fire_strip
 from screens.widgets.base import TablesideScreen
+from screens.widgets.bilingual import Both
 from screens.widgets.refreshing import Refreshing
 from services.errors import Conflict, DomainError
 from services.menu import catalog as menu_service
-from services.menu.catalog import MenuCategoryView, MenuItemView, both_names
+from services.menu.catalog import MenuCategoryView, MenuItemView
 from services.orders.taking import (
     AddLine,
     ChangeLine,
@@ -76,6 +77,8 @@ class OrderScreen(Refreshing, TablesideScreen):
     total_text = StringProperty("")
     new_text = StringProperty("")
     new_count = NumericProperty(0)
+    # Said over the dishes when a search finds none (issue 12: an empty grid said nothing).
+    no_match_text = StringProperty("")
     # The seat the next dish is for; None: the whole table.
     seat = ObjectProperty(None, allownone=True)
 
@@ -178,8 +181,12 @@ class OrderScreen(Refreshing, TablesideScreen):
             tabs.add_widget(tab)
         grid = self.ids.dishes
         grid.clear_widgets()
-        for item in self._shown_items():
+        shown = self._shown_items()
+        for item in shown:
             grid.add_widget(self._dish_button(item))
+        no_match = "No dish matches “{words}”. Try fewer letters, or the other language."
+        words = self.search_text.strip()[:40]
+        self.no_match_text = loc._(no_match, words=words) if searching and not shown else ""
 
     def _dish_button(self, item: MenuItemView) -> MenuItemButton:
         text = dish_text(item, self.app.localizer)
@@ -230,23 +237,13 @@ class OrderScreen(Refreshing, TablesideScreen):
             box.add_widget(self._line_row(line))
 
     def _line_row(self, line: LineView) -> OrderLineRow:
-        loc, tr = self.app.localizer, self.app.localizer._
-        text, facts = line_text(line, loc)
+        text, facts, note = line_parts(line, self.app.localizer)
         zone = ZoneInfo(self.order.timezone if self.order else "UTC")
-        if line.voided:
-            status, status_text = "voided", tr("VOIDED")
-        elif line.sent:
-            assert line.sent_at is not None
-            at = line.sent_at.astimezone(zone).strftime("%H:%M")
-            status, status_text = (
-                "sent",
-                tr("Sent #{number} {time}", number=line.send_number, time=at),
-            )
-        else:
-            status, status_text = "new", tr("NEW · not sent")
+        status, status_text = line_status(line, zone)
         row = OrderLineRow(
             line_id=line.id,
-            text=f"{text}\n[size=15sp]{facts}[/size]",
+            # The kitchen note on a line of its own, as large as the dish, in amber.
+            text=f"{text}\n[size=15sp]{facts}[/size]" + (f"\n{note}" if note else ""),
             status=status,
             status_text=status_text,
             price_text=money_text(line.total_minor),
@@ -288,7 +285,8 @@ class OrderScreen(Refreshing, TablesideScreen):
         self._draw_order()
         self._show_last_line()
         item = self.items.get(item_id)
-        dish = both_names(item.name_zh, item.name_en) if item else ""
+        # The dish in the reader's language, even after the language changes.
+        dish = Both(item.name_en, item.name_zh) if item else ""
         if command.seat is None:
             self.say("Added {dish} for the whole table.", dish=dish)
         else:
@@ -309,7 +307,7 @@ class OrderScreen(Refreshing, TablesideScreen):
         line = self.order.line(line_id) if self.order else None
         if line is None or self.order is None:
             return
-        _text, facts = line_text(line, self.app.localizer)
+        _text, facts, _note = line_parts(line, self.app.localizer)
         LinePopup(
             line,
             self.items.get(line.item_id),

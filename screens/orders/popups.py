@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from kivy.app import App
 from kivy.metrics import dp
@@ -16,13 +17,46 @@ from kivy.uix.label import Label
 from kivy.uix.popup import Popup
 from kivy.uix.togglebutton import ToggleButton
 
-from screens.orders.text import money_text, pick, seat_word, tr
+from screens.orders.text import line_text, money_text, pick, seat_word, shown, tr
 from services.errors import DomainError
 from services.menu.catalog import MenuItemView, ModifierGroupView
 from services.orders.views import CourseChoice, LineView
-from services.orders.voids import REASON_WORDS, VoidReason
+from services.orders.voids import REASON_WORDS, VoidReason, reason_words
 
 Answer = Callable[..., DomainError | None]
+
+# The kitchen note stands out in amber, bold, as large as the dish (issue 12: it was lost in
+# small type between the choices and the allergens).
+NOTE_INK = "ffd24d"
+
+
+def line_parts(line: LineView, loc: Any, place: bool = True) -> tuple[str, str, str]:
+    """(the line in large type, its facts, its kitchen note) as Kivy markup: the note apart
+    from the facts so that every screen can make it prominent, and a listed void reason in
+    the reader's language only."""
+    reason = loc.pick(*reason_words(line.void_reason)) if line.void_reason else ""
+    quiet = line.model_copy(update={"note": "", "void_reason": reason})
+    main, facts = line_text(quiet, loc, place=place)
+    note = ""
+    if line.note:
+        note = tr("KITCHEN NOTE: {note}", note=shown(line.note))
+        note = f"[b][color={NOTE_INK}]{note}[/color][/b]"
+        note = f"[s]{note}[/s]" if line.voided else note
+    return main, facts, note
+
+
+def line_status(line: LineView, zone: ZoneInfo) -> tuple[str, str]:
+    """(new, sent or voided; the words for it) of a line on the order."""
+    if line.voided:
+        return "voided", tr("VOIDED")
+    if line.sent and line.sent_at is not None:
+        at = line.sent_at.astimezone(zone).strftime("%H:%M")
+        return "sent", tr("Sent #{number} {time}", number=line.send_number, time=at)
+    return "new", tr("NEW · not sent")
+
+
+class KitchenNote(Label):
+    """The kitchen note in a dialog, in a band of its own; no height when there is none."""
 
 
 class ChoiceButton(ToggleButton):
@@ -97,6 +131,7 @@ class LinePopup(Popup):
     message = StringProperty("")
     heading = StringProperty("")
     facts = StringProperty("")
+    note_text = StringProperty("")
     quantity = NumericProperty(1)
     editable = BooleanProperty(True)
     can_void = BooleanProperty(False)
@@ -118,6 +153,8 @@ class LinePopup(Popup):
         super().__init__(**kwargs)
         self.heading = pick(line.name_en, line.name_zh)
         self.facts = facts
+        # A new line's note is in the box below, to change; a sent one's stands out here.
+        self.note_text = line_parts(line, App.get_running_app().localizer)[2] if line.sent else ""
         self.quantity = line.quantity
         self.editable = not line.sent
         self.can_void = line.sent and not line.voided
@@ -188,6 +225,7 @@ class VoidPopup(Popup):
 
     message = StringProperty("")
     heading = StringProperty("")
+    note_text = StringProperty("")
     reason = StringProperty("")
 
     def __init__(self, line: LineView, void: Answer, **kwargs: Any) -> None:
@@ -195,6 +233,7 @@ class VoidPopup(Popup):
         self._void = void
         super().__init__(**kwargs)
         self.heading = f"{line.quantity} × {pick(line.name_en, line.name_zh)}"
+        self.note_text = line_parts(line, App.get_running_app().localizer)[2]
         for reason in VoidReason:
             en, zh = REASON_WORDS[reason]
             button = ToggleButton(text=pick(en, zh), group="void-reason", font_size="19sp")

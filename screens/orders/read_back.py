@@ -15,9 +15,11 @@ from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 
-from screens.orders.text import escape, line_text, money_text, seat_word
+from screens.orders.popups import line_parts
+from screens.orders.text import escape, money_text, seat_word
 from screens.serving import fire_now
 from screens.widgets.base import TablesideScreen
+from screens.widgets.bilingual import Both
 from services.errors import Conflict, DomainError
 from services.orders.sending import LineSeen, SendOrder, send_order
 from services.orders.views import OrderView
@@ -85,8 +87,9 @@ class ReadBackScreen(TablesideScreen):
                 box.add_widget(toggle)
             for seat in course.seats:
                 for n, line in enumerate(seat.lines):
-                    main, facts = line_text(line, loc, place=False)
-                    text = f"{main}\n[size=20sp]{facts}[/size]" if facts else main
+                    main, facts, note = line_parts(line, loc, place=False)
+                    text = f"{main}\n[size=18sp]{facts}[/size]" if facts else main
+                    text += f"\n[size=22sp]{note}[/size]" if note else ""
                     who = seat_word(seat.seat) if n == 0 else ""
                     box.add_widget(ReadBackRow(seat_text=who, text=text))
 
@@ -140,6 +143,8 @@ class ReadBackScreen(TablesideScreen):
         )
         self.app.open_screen("order")
 
-    def _stations(self, jobs: dict[str, int]) -> str:
-        loc = self.app.localizer
-        return ", ".join(loc.pick(*STATIONS.get(s, (s, s))) for s in jobs)
+    def _stations(self, jobs: dict[str, int]) -> Both:
+        """The stations in the reader's language, even after it changes (issue 12:
+        "发往Cashier's desk, Cold kitchen的单据")."""
+        names = [STATIONS.get(s, (s, s)) for s in jobs]
+        return Both(", ".join(en for en, _ in names), "、".join(zh for _, zh in names))

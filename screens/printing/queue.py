@@ -109,6 +109,8 @@ class PrintQueueScreen(Refreshing, TablesideScreen):
             PrintKind.DISPATCH_SLIP: tr("Dispatch slip"),
             PrintKind.VOID_TICKET: tr("Void ticket"),
             PrintKind.RECEIPT: tr("Receipt"),
+            PrintKind.MOVED_TICKET: tr("Moved: not a new order"),
+            PrintKind.DAY_REPORT: tr("End-of-day report"),
         }[job.kind]
         table = tr("Table {number}", number=job.table_number)
         reprint = f" · {tr('Reprint of #{job}', job=job.reprint_of)}" if job.reprint_of else ""

@@ -1,10 +1,11 @@
 """The end of a service or of a day for the manager and the supervisor: the figures of
-services.reports.end_of_day, sales by hour as a bar chart, and the CSV export (the
-screen says where the file went). Printing on the receipt printer is not offered: the
-report is exported to CSV only."""
+services.reports.end_of_day, sales by hour as a bar chart, the CSV export (the screen
+says where the file went) and the same figures printed on the cashier's desk printer
+(services.printing.reports; the print queue shows the paper if the printer is down)."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 from typing import Any
 
@@ -17,6 +18,7 @@ from screens.cash.money import money, signed_money
 from screens.widgets import theme as C
 from screens.widgets.base import TablesideScreen
 from services.errors import DomainError
+from services.printing.reports import PrintDayReport, print_day_report
 from services.reports.end_of_day import AskReport, EndOfDay, end_of_day
 from services.reports.export import export_end_of_day
 from services.restaurant.settings import service_periods
@@ -30,6 +32,9 @@ class EndOfDayScreen(TablesideScreen):
         self._day: date | None = None
         self._period_id: int | None = None
         self._report: EndOfDay | None = None
+        # One print key per report shown: a second tap on the same report prints it once.
+        self._print_key = ""
+        self._printed_job: int | None = None
 
     def on_pre_enter(self, *_args: Any) -> None:
         self.clear_message()
@@ -59,6 +64,7 @@ class EndOfDayScreen(TablesideScreen):
                 AskReport(service_date=self._day, period_id=self._period_id),
                 templates=self.app.checklist_templates,
             )
+            self._print_key, self._printed_job = f"day-report-{uuid.uuid4()}", None
         except DomainError as error:
             self.fail(error)
             if self._report is not None and self._report.window.service_date != self._day:
@@ -74,6 +80,23 @@ class EndOfDayScreen(TablesideScreen):
             self.fail(error)
             return
         self.say("Report saved as CSV: {path}", path=str(path))
+
+    def print_report(self) -> None:
+        """The report on the cashier's desk printer, as it is on the screen now."""
+        if self._report is None:
+            return
+        if self._printed_job is not None:
+            self.say(
+                "This report is already in the print queue (job #{job}).", job=self._printed_job
+            )
+            return
+        command = PrintDayReport(idempotency_key=self._print_key, report=self._report)
+        try:
+            self._printed_job = print_day_report(self.app.store, self.app.user.staff_id, command)
+        except DomainError as error:
+            self.fail(error)
+            return
+        self.say("The report prints at the cashier's desk (job #{job}).", job=self._printed_job)
 
     def _periods(self) -> None:
         loc = self.app.localizer

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from sqlalchemy import func, select
 
 from db.store import Store
-from models import Bill, BillPart, Party, PartyStage, Payment, utcnow
+from models import Bill, BillPart, Party, PartyStage, Payment, PaymentMethod, utcnow
 from services import audit
 from services.billing.bills import BillView, view_of
 from services.billing.ledger import (
@@ -39,6 +39,9 @@ class ReopenBill(BaseModel):
 
     bill_id: RecordId
     reason: Why
+    # The manager's own PIN entered again on the cashier's screen (a tablet left signed in
+    # must not reopen bills); checked before the write, recorded as the approver.
+    manager_pin: object = None
 
 
 class RefundPayment(BaseModel):
@@ -56,8 +59,12 @@ class RefundPayment(BaseModel):
 def reopen_bill(store: Store, actor_id: int, command: ReopenBill) -> BillView:
     """A manager reopens a settled bill: a new version, with what was paid carried onto it;
     the guests' table goes back to waiting for the bill if they are still there."""
+    approval = None
+    if command.manager_pin not in (None, ""):
+        approval = manager_approval(store, actor_id, command.manager_pin, purpose="reopen")
     with bill_guard(), store.write() as s:
         require(s, actor_id, Action.REOPEN_BILL)
+        approver_id = still_manager(s, approval.manager_id).id if approval else None
         old = locked_bill(s, command.bill_id)
         if old.state == "superseded":
             raise Conflict("This bill was replaced by a newer version: reload it.")
@@ -99,6 +106,7 @@ def reopen_bill(store: Store, actor_id: int, command: ReopenBill) -> BillView:
             object_type="bill",
             object_id=bill.id,
             actor_id=actor_id,
+            approver_id=approver_id,
             party=party.id,
             supersedes=old.id,
             invoice=old.invoice_number,
@@ -179,3 +187,52 @@ def refund_payment(store: Store, actor_id: int, command: RefundPayment) -> BillV
         if bill.presented_at is not None:  # back to nothing owed: settled again
             settle_if_paid(s, bill, party, actor_id)
         return view_of(s, bill)
+
+
+class RefundablePayment(BaseModel):
+    """A payment taken for a party, on any version of its bill, and what of it can still
+    be given back (the refunds already given taken off)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    payment_id: int
+    bill_number: int
+    method_en: str
+    method_zh: str
+    amount_minor: int
+    refunded_minor: int
+    left_minor: int
+
+
+def refundable_payments(store: Store, party_id: int) -> list[RefundablePayment]:
+    """Read only: the party's payments, oldest first, with what can still be refunded."""
+    with store.read() as s:
+        rows = s.execute(
+            select(Payment, PaymentMethod, Bill.number)
+            .join(PaymentMethod, PaymentMethod.id == Payment.method_id)
+            .join(Bill, Bill.id == Payment.bill_id)
+            .where(Payment.party_id == party_id, Payment.kind == "payment")
+            .order_by(Payment.id)
+        ).all()
+        found = []
+        for payment, method, number in rows:
+            refunded = int(
+                s.scalar(
+                    select(func.coalesce(func.sum(Payment.amount_minor), 0)).where(
+                        Payment.refund_of_id == payment.id
+                    )
+                )
+                or 0
+            )
+            found.append(
+                RefundablePayment(
+                    payment_id=payment.id,
+                    bill_number=number,
+                    method_en=method.name_en,
+                    method_zh=method.name_zh,
+                    amount_minor=payment.amount_minor,
+                    refunded_minor=refunded,
+                    left_minor=payment.amount_minor - refunded,
+                )
+            )
+        return found

@@ -2,9 +2,11 @@
 
 - Amounts are whole minor units, from 1 to 10,000,000 (100,000 yuan): a negative, absurd
   or non-integer tender is refused.
-- Anything that looks like a full card number (12 or more digits in a row, spaces or
-  dashes between them allowed) in any field is refused and never stored, logged or
-  echoed (第9条 ③; PCI DSS 3.2–3.4): at most the last 4 digits are kept.
+- Anything that looks like a full card number (a run of 12 to 19 digits, the lengths card
+  numbers have, spaces or dashes between them allowed) in any field is refused and never
+  stored, logged or echoed (第9条 ③; PCI DSS 3.2–3.4): at most the last 4 digits are kept.
+  A longer run is not a card number: WeChat Pay and Alipay transaction numbers have 28 or
+  more digits, and the cashier must be able to record them whole.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pydantic import BeforeValidator, Field
 from services.errors import DomainError
 
 MAX_TENDER_MINOR = 10_000_000
-CARD_NUMBER = re.compile(r"\d(?:[ -]?\d){11,}")
+CARD_NUMBER = re.compile(r"(?<!\d)(?<!\d[ -])\d(?:[ -]?\d){11,18}(?![ -]?\d)")
 CARD_NUMBER_REFUSED = (
     "That looks like a full card number: it is never typed or kept, only its last 4 digits."
 )

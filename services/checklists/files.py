@@ -12,7 +12,7 @@ import shutil
 import uuid
 from pathlib import Path
 
-from platformdirs import user_data_dir
+from platformdirs import user_data_dir, user_documents_dir
 
 from db.engine import sqlite_path
 from db.store import Store
@@ -37,6 +37,16 @@ def photos_folder(store: Store) -> Path:
 
 
 def exports_folder(store: Store) -> Path:
+    """Where exports go: a folder the person can open with the tablet's file manager (the
+    Documents folder), not the app's data folder beside the database. TABLESIDE_EXPORTS_DIR
+    moves it; with TABLESIDE_DATA_DIR set (tests, a read-only install) it stays in there."""
+    override = os.environ.get("TABLESIDE_EXPORTS_DIR")
+    if override:
+        return Path(override)
+    if not os.environ.get("TABLESIDE_DATA_DIR"):
+        documents = Path(user_documents_dir())
+        if documents.is_dir():
+            return documents / "Tableside" / "exports"
     return data_folder(store) / "exports"
 
 

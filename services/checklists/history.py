@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -306,7 +306,11 @@ def history_csv(history: History) -> str:
 
 
 def export_history_csv(store: Store, history: History, at: datetime | None = None) -> Path:
-    """Write the CSV into the exports folder; returns where it went."""
-    stamp = (at or utcnow()).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    """Write the CSV into the exports folder; returns where it went. Named by the
+    restaurant's local date and time, as its rows are (issue 12: a UTC name on local
+    rows read as the day before in Shanghai until 08:00)."""
+    with store.read() as s:
+        zone = restaurant_zone(s)
+    stamp = (at or utcnow()).astimezone(zone).strftime("%Y-%m-%d-%H%M%S")
     name = f"checklists-{history.start.isoformat()}-{history.end.isoformat()}-{stamp}.csv"
     return write_export(store, name, history_csv(history))

@@ -27,9 +27,11 @@ from services.floor.occupancy import (
 )
 from services.floor.stations import service_now
 from services.floor.waitlist import check_nobody_jumped, waiting_line
+from services.orders.views import table_label
 from services.permissions import Action, require
 from services.service_day import aware
 from services.serving.firing import party_moved
+from services.serving.moves import move_key, print_moved
 from services.text import RecordId
 
 # Who may move a party that is already seated: the greeter, and the waiters who serve it.
@@ -50,8 +52,9 @@ def _move(
     be free and not owed to anyone waiting."""
     at = aware(at)
     with one_party_per_table(), store.write() as s:
-        require(s, actor_id, Action.MOVE_PARTY)
+        mover = require(s, actor_id, Action.MOVE_PARTY)
         party = party_at_table(s, party_id)
+        from_table = table_label(s, party.id)
         current = {o.table_id: o for o in sitting_at(s, party)}
         named = load_tables(s, [*(new_ids or ()), *add_ids, *release_ids])
         by_id = {t.id: t for t in named}
@@ -87,6 +90,12 @@ def _move(
         # The kitchen is told: the party's tickets show the new table, and screens redraw.
         s.flush()
         party_moved(s, party.id, at, actor_id)
+        # ...and the stations cooking for it get paper saying so: not a new order.
+        taken = {t.id for t in taking}
+        made = [o.id for o in sitting_at(s, party) if o.table_id in taken]
+        papers = print_moved(
+            s, party.id, from_table, at, mover, move_key(made, [o.id for o in released])
+        )
         audit.record(
             s,
             action=action,
@@ -95,6 +104,7 @@ def _move(
             actor_id=actor_id,
             tables=result.tables,
             released=result.released,
+            moved_paper=papers,
         )
         return result
 

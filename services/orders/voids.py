@@ -2,7 +2,8 @@
 
 The line is never erased: it stays on the order, struck through, with who voided it, when,
 why, and the manager whose PIN approved it there and then. The station that got the dish
-gets a void ticket ("do not make") in the same transaction.
+gets a void ticket ("do not make") in the same transaction; a line of a course still held
+gets none, as the kitchen never had it on paper or on its screen.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy.orm import Session
 
 from db.store import Store
-from models import OrderLine, OrderSend
+from models import OrderLine, OrderSend, PrintJob, Staff
 from services import audit
 from services.errors import Conflict, DomainError
 from services.orders.sending import order_ref, print_key
@@ -51,6 +53,18 @@ REASON_WORDS: dict[VoidReason, tuple[str, str]] = {
     VoidReason.OUT_OF_STOCK: ("Out of stock", "已售完"),
     VoidReason.QUALITY: ("Quality problem", "质量问题"),
 }
+
+
+def reason_words(stored: str) -> tuple[str, str]:
+    """A stored reason as (English, Chinese) for a screen to pick from: the listed reason
+    is kept in both languages ("Guest changed their mind 客人改变主意: seat 3"), and a
+    Chinese screen must not show the English half (issue 12). Typed words stay as typed."""
+    for en, zh in REASON_WORDS.values():
+        both = f"{en} {zh}"
+        if stored == both or stored.startswith(f"{both}: "):
+            rest = stored[len(both) :]
+            return en + rest, zh + rest.replace(": ", "：", 1)
+    return stored, stored
 
 
 # The order line's void_reason column holds 200 characters: the listed reason in both
@@ -116,34 +130,15 @@ def void_line(
         line.client_void_id = command.client_void_id
         s.flush()
         # The station's screen shows it struck through (and refuses a bump not seeing it).
-        line_voided(s, line, at)
+        # A line of a course still held was never on a station's screen or paper.
+        on_paper = line_voided(s, line, at)
 
         send = s.get(OrderSend, line.send_id)
         assert send is not None  # a sent line has its send (foreign key)
         view = order_in(s, party.id)
-        voided = view.line(line.id)
-        assert voided is not None
-        ticket = VoidTicket(
-            order_ref=order_ref(send.party_id, send.number),
-            table_number=view.table_label[:16],
-            guests=party.size,
-            timezone=view.timezone,
-            station=line.station,
-            lines=(voided.ticket_line(),),
-            voided_at=at,
-            voided_by=person(voider),
-            approved_by=person(manager),
-            reason=reason,
-        )
-        job = add_print_job(
-            s,
-            PrintRequest(
-                idempotency_key=print_key(command.client_void_id, line.station),
-                station=line.station,
-                document=ticket,
-            ),
-            actor_id=actor_id,
-        )
+        job = None
+        if on_paper:
+            job = _void_paper(s, command, line, send, view, voider, manager, reason, at)
         audit.record(
             s,
             action="order.line_voided",
@@ -156,6 +151,43 @@ def void_line(
             reason=reason,
             item=line.item_id,
             quantity=line.quantity,
-            print_job=job.id,
+            print_job=job.id if job is not None else None,
         )
         return view
+
+
+def _void_paper(
+    s: Session,
+    command: VoidLine,
+    line: OrderLine,
+    send: OrderSend,
+    view: OrderView,
+    voider: Staff,
+    manager: Staff,
+    reason: str,
+    at: datetime,
+) -> PrintJob:
+    """The station that has the dish gets a void ticket ("do not make")."""
+    voided = view.line(line.id)
+    assert voided is not None
+    ticket = VoidTicket(
+        order_ref=order_ref(send.party_id, send.number),
+        table_number=view.table_label[:16],
+        guests=view.guests,
+        timezone=view.timezone,
+        station=line.station,
+        lines=(voided.ticket_line(),),
+        voided_at=at,
+        voided_by=person(voider),
+        approved_by=person(manager),
+        reason=reason,
+    )
+    return add_print_job(
+        s,
+        PrintRequest(
+            idempotency_key=print_key(command.client_void_id, line.station),
+            station=line.station,
+            document=ticket,
+        ),
+        actor_id=voider.id,
+    )

@@ -25,10 +25,13 @@ from services import audit
 from services.errors import Conflict, DomainError, NotFound
 from services.permissions import Action, require
 from services.printing.receipts import BillDocument
-from services.printing.tickets import DispatchSlip, KitchenTicket, VoidTicket
+from services.printing.reports import DayReportDocument
+from services.printing.tickets import DispatchSlip, KitchenTicket, MovedTicket, VoidTicket
 from services.text import RecordId
 
-Document = KitchenTicket | DispatchSlip | VoidTicket | BillDocument
+Document = (
+    KitchenTicket | DispatchSlip | VoidTicket | MovedTicket | BillDocument | DayReportDocument
+)
 
 # Who watches the print queue: the supervisor on the floor, the cashier at the desk.
 OPEN_STATES = (PrintState.QUEUED, PrintState.SENDING, PrintState.UNCERTAIN)
@@ -54,6 +57,8 @@ KIND_OF: dict[type[BaseModel], PrintKind] = {
     DispatchSlip: PrintKind.DISPATCH_SLIP,
     VoidTicket: PrintKind.VOID_TICKET,
     BillDocument: PrintKind.RECEIPT,
+    DayReportDocument: PrintKind.DAY_REPORT,
+    MovedTicket: PrintKind.MOVED_TICKET,
 }
 
 

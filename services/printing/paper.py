@@ -26,7 +26,13 @@ from escpos.printer import Dummy
 from models import PrintKind
 from services.menu.catalog import ALLERGEN_NAMES
 from services.printing.printers import PrinterConfig
-from services.printing.tickets import DispatchSlip, KitchenTicket, TicketLine, VoidTicket
+from services.printing.tickets import (
+    DispatchSlip,
+    KitchenTicket,
+    MovedTicket,
+    TicketLine,
+    VoidTicket,
+)
 
 CHINESE_MODE_ON = b"\x1c&"  # FS &
 # Joiners, variation selectors, skin tones: parts of an emoji that print as nothing.
@@ -177,7 +183,9 @@ class Paper:
         self._p._raw(text.encode(encoding))
 
 
-def _heading(paper: Paper, doc: KitchenTicket | DispatchSlip | VoidTicket, at: str) -> None:
+def _heading(
+    paper: Paper, doc: KitchenTicket | DispatchSlip | VoidTicket | MovedTicket, at: str
+) -> None:
     paper.text(f"{paper.both('Table', '桌号')} {doc.table_number}", size=2, bold=True)
     guests = f"   {paper.both('Guests', '人数')} {doc.guests}" if doc.guests else ""
     paper.text(f"{paper.both('Order', '单号')} {doc.order_ref}{guests}")
@@ -288,6 +296,36 @@ def void_ticket(
     return paper.finish()
 
 
+def moved_ticket(
+    doc: MovedTicket, printer: PrinterConfig, job_id: int, reprint_of: int | None = None
+) -> bytes:
+    """Where the dishes now go, and loudly that nothing new is to be cooked: a cook who
+    reads only the banner must not make the course twice."""
+    paper = Paper(printer)
+    paper.banner(paper.both("MOVED", "换桌"))
+    paper.text(paper.both(*printer.names), size=2, bold=True, align="center")
+    _reprint_mark(paper, reprint_of)
+    table = paper.both("table", "桌")
+    arrow = "→" if paper.charset == "gb18030" else "->"  # GB18030 fonts have the arrow
+    paper.text(f"{table} {doc.from_table} {arrow} {table} {doc.table_number}", size=2, bold=True)
+    paper.text(f"{paper.both('Order', '单号')} {doc.order_ref}")
+    paper.text(
+        f"{paper.both('Moved', '换桌时间')} {doc.local(doc.moved_at)}  {doc.moved_by.label()}"
+    )
+    paper.rule()
+    for course in doc.courses:
+        name = paper.both(course.course_name_en, course.course_name_zh)
+        paper.text(f"{course.order_ref}  {name}", bold=True)
+    paper.rule()
+    paper.banner(paper.both("NOT A NEW ORDER", "不是新单"))
+    where = doc.table_number
+    paper.text(f"Nothing new to cook: send the dishes to table {where}", bold=True, align="center")
+    if paper.charset == "gb18030":
+        paper.text(f"无需加做，菜品送至 {where} 号桌", bold=True, align="center")
+    paper.text(f"#{job_id}", align="right")
+    return paper.finish()
+
+
 def render(
     kind: str, payload: str, printer: PrinterConfig, job_id: int, reprint_of: int | None = None
 ) -> bytes:
@@ -299,8 +337,14 @@ def render(
         return dispatch_slip(DispatchSlip.model_validate(data), printer, job_id, reprint_of)
     if kind == PrintKind.VOID_TICKET:
         return void_ticket(VoidTicket.model_validate(data), printer, job_id, reprint_of)
+    if kind == PrintKind.MOVED_TICKET:
+        return moved_ticket(MovedTicket.model_validate(data), printer, job_id, reprint_of)
     if kind == PrintKind.RECEIPT:  # laid out by billing; imported late: receipts uses Paper
         from services.printing.receipts import BillDocument, bill_paper
 
         return bill_paper(BillDocument.model_validate(data), printer, job_id)
+    if kind == PrintKind.DAY_REPORT:  # laid out in services.printing.reports
+        from services.printing.reports import DayReportDocument, day_report_paper
+
+        return day_report_paper(DayReportDocument.model_validate(data), printer, job_id, reprint_of)
     raise ValueError(f"no paper layout for {kind!r} yet")

@@ -1,4 +1,5 @@
-"""What goes on paper: the kitchen ticket, the dispatch slip (出菜凭单) and the void ticket.
+"""What goes on paper: the kitchen ticket, the dispatch slip (出菜凭单), the void ticket and
+the "moved" paper.
 
 The order service fills these when a waiter sends an order (第7条: waiter's name or number,
 date and time, table number, number of guests) and they are stored as JSON on the print
@@ -140,3 +141,26 @@ class VoidTicket(_Sent):
     voided_by: Person
     approved_by: Person | None = None
     reason: str = Field(min_length=1, max_length=200)
+
+
+class MovedCourse(BaseModel):
+    """A course the station has on an open ticket of the party: what the paper names so the
+    cooks find the ticket on their rail."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order_ref: str = Field(min_length=1, max_length=32)
+    course_name_en: str
+    course_name_zh: str = ""
+
+
+class MovedTicket(_Sent):
+    """Tells a station that a party whose course it is cooking now sits elsewhere (第8条:
+    dishes go to the right table). NOT a new order: nothing on it is to be cooked.
+    `table_number` is where the party sits now, `from_table` where it sat."""
+
+    station: str = Field(min_length=1, max_length=32)
+    from_table: str = Field(min_length=1, max_length=16)
+    courses: tuple[MovedCourse, ...] = Field(min_length=1)
+    moved_at: AwareDatetime
+    moved_by: Person

@@ -7,5 +7,7 @@ by what needs them, and the service timings for the reports.
   rush_ticket (board.py builds the tickets; station_times.py sets amber and red).
 - tables.py: tables_by_need, waiter_alerts, mark_done.
 - timings.py: service_timings.
-- firing.py: what the send, a void and a move call inside their own transaction.
+- rushing.py: rush_course (the waiter's rush of a course already cooking).
+- firing.py: what the send, a void and a move call inside their own transaction;
+  moves.py: the "moved" paper a move prints for the stations cooking for the party.
 """

@@ -334,21 +334,29 @@ def rush_ticket(
             raise DomainError("This ticket is already ready at the pass.")
         if ticket.rush:
             return ticket_view(s, ticket.id, at)
-        asked_by = cmd.asked_by or actor.name
-        ticket.rush = True
-        ticket.rush_by = asked_by[:80]
-        ticket.rush_by_id = actor.id
-        ticket.rush_at = at
-        ticket.changed_at = at
-        bump_marker(s)
-        audit.record(
-            s,
-            action="kitchen.ticket_rushed",
-            object_type="station_ticket",
-            object_id=ticket.id,
-            actor_id=actor.id,
-            asked_by=asked_by,
-            station=ticket.station,
-        )
+        rush_one(s, ticket, actor, cmd.asked_by, at)
         s.flush()
         return ticket_view(s, ticket.id, at)
+
+
+def rush_one(
+    session: Session, ticket: StationTicket, actor: Staff, asked_by: str, at: datetime
+) -> None:
+    """Mark one open ticket RUSH, keeping who asked (blank: the person tapping); shared by
+    the kitchen's rush and the waiter's rush of a whole course (services/serving/rushing.py)."""
+    asked_by = asked_by or actor.name
+    ticket.rush = True
+    ticket.rush_by = asked_by[:80]
+    ticket.rush_by_id = actor.id
+    ticket.rush_at = at
+    ticket.changed_at = at
+    bump_marker(session)
+    audit.record(
+        session,
+        action="kitchen.ticket_rushed",
+        object_type="station_ticket",
+        object_id=ticket.id,
+        actor_id=actor.id,
+        asked_by=asked_by,
+        station=ticket.station,
+    )

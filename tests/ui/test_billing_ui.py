@@ -375,3 +375,165 @@ def test_split_by_item_with_a_shared_dish_signed_to_an_account_and_wechat(ui: Dr
     ui.tap(ui.ids("checked_button"))
     ui.tap(ui.ids("reset_button"))
     assert "Table 1 is ready for the next party" in ui.message()
+
+
+def _paid_in_cash(store: Store) -> tuple[int, int]:
+    """Table 1 served, asked for, presented and paid in cash (through the services): the
+    setting for reopening; the test itself taps."""
+    from services.billing.bills import present_bill
+    from services.billing.payments import TakePayment, payment_methods, take_payment
+
+    kitchen, party = _served_party(store)
+    request_bill(store, kitchen.staff["W01"], PartyBill(party_id=party))
+    cashier = kitchen.staff["C01"]
+    bill = present_bill(store, cashier, PartyBill(party_id=party))
+    cash = next(m.id for m in payment_methods(store) if m.code == "cash")
+    command = TakePayment(
+        client_payment_id="reopen-ui-cash",
+        bill_id=bill.bill_id,
+        part_number=1,
+        method_id=cash,
+        amount_minor=bill.total_minor,
+    )
+    take_payment(store, cashier, command)
+    return party, bill.total_minor
+
+
+def test_a_manager_reopens_a_settled_bill_and_a_refund_is_a_new_record(ui: Driver) -> None:
+    store = ui.app.store
+    party, total = _paid_in_cash(store)
+
+    # The cashier sees "Refund" but never "Reopen": reopening is a manager's.
+    screen = _open_bill(ui)
+    assert screen.bill.state == "settled"
+    assert ui.ids("reopen_button").opacity == 0 and ui.ids("reopen_button").disabled
+    assert ui.ids("refund_button").opacity == 1
+    assert ui.ids("refund_button").disabled  # a settled bill is reopened first
+    _sign_out(ui)
+
+    # 王建国 Wang Jianguo, the manager: reopen, the reason on the record, his PIN again.
+    ui.sign_in("Wang Jianguo", "9999")
+    ui.tap(ui.button_with_text("Bills"))
+    ui.tap(ui.ids("party_1"))
+    screen = ui.screen
+    assert ui.ids("reopen_button").opacity == 1 and not ui.ids("reopen_button").disabled
+    _dialog_both(ui, "reopen_button", "billing-reopen")
+    ui.tap(ui.ids("reopen_button"))
+    dialog = _dialog(ui)
+    dialog.ids.reason_input.insert_text("guest pays by card")
+    ui.tap(dialog.ids.reopen_button)
+    assert "manager's PIN" in _dialog_message(dialog)  # nothing written without it
+    assert _billing_rows(store)["bills"][0][1] == "settled"
+    dialog.ids.pin_input.insert_text("1234")
+    ui.tap(dialog.ids.reopen_button)
+    assert "not a manager's" in _dialog_message(dialog)
+    dialog.ids.pin_input.insert_text("9999")
+    ui.tap(dialog.ids.reopen_button)
+    assert "Bill reopened as version 2" in ui.message()
+    assert [b[1] for b in _billing_rows(store)["bills"]] == ["superseded", "current"]
+    assert _stage(store, party) == PartyStage.BILL_REQUESTED
+    assert screen.bill.number == 2 and screen.bill.owed_minor == 0
+    assert "version 1 superseded" in ui.ids("version_line").text
+
+    # The refund: the cash payment of version 1, given back whole, a manager's PIN.
+    assert not ui.ids("refund_button").disabled
+    _dialog_both(ui, "refund_button", "billing-refund")
+    ui.tap(ui.ids("refund_button"))
+    refund = _dialog(ui)
+    assert len(refund.payments) == 1 and refund.chosen is not None
+    refund.ids.reason_input.insert_text("guest pays by card")
+    refund.ids.amount_input.text = ""
+    refund.ids.amount_input.insert_text(f"{total // 100 + 1}")
+    refund.ids.pin_input.insert_text("9999")
+    ui.tap(refund.ids.refund_button)
+    assert "can still be given back" in _dialog_message(refund)  # more than was paid
+    assert _billing_rows(store)["payments"] == 1
+    refund.ids.amount_input.text = ""
+    refund.ids.amount_input.insert_text(f"{total // 100}.{total % 100:02d}")
+    refund.ids.pin_input.insert_text("9999")
+    ui.tap(refund.ids.refund_button)
+    assert "Refund recorded" in ui.message()
+    with store.read() as s:
+        rows = s.execute(select(Payment.kind, Payment.amount_minor).order_by(Payment.id)).all()
+        original = s.scalars(select(Payment).where(Payment.kind == "payment")).one()
+        assert original.amount_minor == total  # the payment itself is never edited
+    assert [tuple(r) for r in rows] == [("payment", total), ("refund", total)]
+    assert screen.bill.owed_minor == total and ui.ids("pay_1").disabled
+    ui.tap(ui.ids("present_button"))  # the guest is shown the reopened bill, then pays
+    assert not ui.ids("pay_1").disabled
+    shown = " ".join(w.text for w in ui.ids("bill_rows").walk(restrict=True) if hasattr(w, "text"))
+    assert "Refund" in shown
+    _both(ui, "billing-refunded")
+
+
+def test_the_manager_reads_a_house_accounts_month_on_screen(ui: Driver) -> None:
+    from kivy.uix.button import Button
+
+    from services.billing.accounts import house_accounts
+    from services.billing.bills import present_bill
+    from services.billing.payments import TakePayment, payment_methods, take_payment
+
+    store = ui.app.store
+    kitchen, party = _served_party(store)
+    request_bill(store, kitchen.staff["W01"], PartyBill(party_id=party))
+    bill = present_bill(store, kitchen.staff["C01"], PartyBill(party_id=party))
+    huaxin = next(a for a in house_accounts(store) if a.code == "huaxin")
+    liu = next(i for i, name in huaxin.signers if "Liu" in name)
+    house = next(m.id for m in payment_methods(store) if m.code == "house")
+    take_payment(  # 刘总 signs the bill to Huaxin, the manager endorsing (第9条 ③)
+        store,
+        kitchen.staff["C01"],
+        TakePayment(
+            client_payment_id="accounts-ui-signed",
+            bill_id=bill.bill_id,
+            method_id=house,
+            amount_minor=bill.total_minor,
+            account_id=huaxin.id,
+            signer_id=liu,
+            manager_pin="9999",
+        ),
+    )
+
+    # The cashier has no such tile: the accounts are a manager's.
+    ui.sign_in(*CASHIER)
+    assert not [b for b in ui.find(Button) if b.text == "House accounts"]
+    _sign_out(ui)
+
+    ui.sign_in("Wang Jianguo", "9999")
+    ui.tap(ui.button_with_text("House accounts"))
+    screen = ui.screen
+    assert screen.name == "house_accounts"
+    ui.tap(ui.ids("account_huaxin"))
+    total = f"¥{bill.total_minor // 100}.{bill.total_minor % 100:02d}"
+    assert "Huaxin Trading" in screen.account_line and f"owes {total}" in screen.account_line
+    assert "limit ¥50,000.00" in screen.account_line
+    assert "Liu Zong" in screen.signers_line and "Chen Mishu" in screen.signers_line
+    cells = [w.text for w in reversed(ui.ids("lines").children)]
+    assert "signed charge" in cells and total in cells
+    assert any("Liu Zong" in c for c in cells) and any("Wang Jianguo" in c for c in cells)
+    assert f"charged {total}" in screen.totals_line and f"to invoice {total}" in screen.totals_line
+    _both(ui, "billing-house-accounts")
+
+    # The month before holds nothing; the hotel room owes nothing.
+    ui.tap(ui.ids("previous_month"))
+    assert "Nothing was signed to this account in this month." in [
+        w.text for w in ui.ids("lines").children
+    ]
+    assert "to invoice ¥0.00" in screen.totals_line
+    ui.tap(ui.ids("next_month"))
+    ui.tap(ui.ids("account_room_1808"))
+    assert "owes ¥0.00" in screen.account_line and "Tanaka" in screen.signers_line
+
+
+def test_the_cashier_sees_a_paid_party_off_from_the_bills_screen(ui: Driver) -> None:
+    """第10条 ①: once the guests have paid and gone, the cashier can free the table from the
+    bill itself; the floor plan then asks for the reset."""
+    party, _total = _paid_in_cash(ui.app.store)
+    assert _stage(ui.app.store, party) == PartyStage.PAID
+    screen = _open_bill(ui)
+    assert not screen.ids.left_button.disabled
+    ui.tap(screen.ids.left_button)
+    assert _stage(ui.app.store, party) == PartyStage.LEFT
+    assert "needs resetting" in ui.message()
+    assert "party_1" not in screen.ids or screen.ids.left_button.disabled
+    ui.screenshot("billing-guests-left-en")

@@ -10,7 +10,7 @@ import uuid
 from sqlalchemy import select
 
 from db.store import Store
-from models import CashDrawer, MenuItem, PaymentMethod
+from models import CashDrawer, MenuItem, PaymentMethod, PrintJob
 from services.billing.bills import PartyBill, present_bill, request_bill
 from services.billing.payments import TakePayment, take_payment
 from services.floor.guest_input import PartyDetails
@@ -145,6 +145,15 @@ def test_cashier_opens_pays_out_and_closes_a_drawer_then_the_manager_reads_the_d
     ui.screenshot("end-of-day-en")
     ui.tap(ui.ids("export_button"))
     assert "Report saved as CSV:" in ui.message() and ".csv" in ui.message()
+    # Printed at the cashier's desk: one job per report shown, a second tap prints nothing more.
+    ui.tap(ui.ids("print_button"))
+    assert "The report prints at the cashier's desk (job #" in ui.message()
+    ui.tap(ui.ids("print_button"))
+    assert "already in the print queue" in ui.message()
+    with ui.app.store.read() as s:
+        jobs = s.scalars(select(PrintJob).where(PrintJob.kind == "day_report")).all()
+        assert [(j.station, j.state) for j in jobs] == [("cashier", "queued")]
+        assert '"sales_minor":13100' in jobs[0].payload
     ui.tap(ui.header("lang_button"))
     texts = [w.text for w in ui.screen.ids.figures.children][::-1]
     assert "客数" in texts and "钱箱差额" in texts

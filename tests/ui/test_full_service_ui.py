@@ -1,20 +1,15 @@
-"""One whole lunch on the real app, end to end, by touch, on one shared tablet (issue 10).
-
-李娜 Li Na (S01) signs the pre-service inspection (第3条); 刘洋 Liu Yang (G01) seats a party
-of three and a couple in the main hall (第5条); 张伟 Zhang Wei (W01) takes both orders over
-two courses, reads them back and sends them (第7条); the kitchen's 陈师傅 Chen Shifu (K01)
-bumps the cold dishes, the waiter serves them and fires the mains, the kitchen bumps them,
-the waiter serves them (第8条); the guests ask for the bill (第6条 13); 赵敏 Zhao Min (C01)
-opens her drawer with a float, splits the first bill three ways and takes cash and cards,
-and the couple sign to a house account endorsed by the manager's PIN (第9条); both tables
-are seen off and reset with the belongings check (第10条); the drawer is closed on the exact
-count; 王建国 Wang Jianguo (M01) reads the end-of-day report, and every figure on it is
-checked against what was ordered and paid (第13条). Everyone signs out for the next person.
-
-Nothing here is set up through a service: every step is a tap. The app's wall clock cannot
-be set (the `ui` fixture's clock is the idle sign-out one), so the lunch runs at the real
-hour and the report's checklist figure is worked out from that hour.
-"""
+"""One whole lunch on the real app, by touch, on one shared tablet (issue 10): 李娜 Li Na
+signs the pre-service inspection (第3条); 刘洋 Liu Yang seats three and two in the main hall
+(第5条); 张伟 Zhang Wei takes, reads back and sends two courses each (第7条); 陈师傅 Chen Shifu
+bumps the cold dishes on the kitchen display, the waiter serves them and fires the mains,
+the kitchen bumps those and the waiter serves them (第8条); the guests ask for the bill
+(第6条 13); 赵敏 Zhao Min opens her drawer with a float, splits one bill three ways for cash
+and cards, and the couple sign to a house account on the manager's PIN (第9条); both tables are
+reset with the belongings check (第10条); the drawer closes on the exact count; 王建国 Wang
+Jianguo's end-of-day report is checked figure by figure (第13条). Every step is a tap,
+nothing is set up through a service. The `ui` fixture's clock is the idle sign-out one: the
+wall clock cannot be set, so the lunch runs at the real hour, which the checklist figure
+follows."""
 
 from __future__ import annotations
 

@@ -522,3 +522,45 @@ def test_the_waiter_fires_a_later_course_at_the_send_and_another_from_the_order(
     assert "Dessert fired: the kitchen has it." in ui.message()
     assert kitchen.courses(party)["dessert"] == CourseState.FIRED
     assert strip.children == []
+
+
+def test_the_waiter_rushes_a_course_already_cooking_from_my_tables(ui: Driver) -> None:
+    """第8条: the guests at table 1 are in a hurry. Their soup is cooking; Zhang Wei taps
+    "Rush Soup" on his row, writes who asked, and the hot kitchen's ticket comes up RUSH."""
+    store = ui.app.store
+    kitchen = Kitchen(store)
+    party = _zhang_weis_evening(kitchen)
+    ui.sign_in(*WAITER)
+    ui.tap(ui.button_with_text("My tables"))
+    row = ui.screen.ids.table_1
+    assert row.rush_button is not None and row.rush_button.text == "Rush Soup"
+    assert ui.screen.ids.table_9.rush_button is not None  # its fried rice is cooking
+    assert ui.screen.ids.table_2.rush_button is None  # nothing ordered: nothing to rush
+    ui.screenshot("waiter-tables-rush-en")
+    ui.tap(row.rush_button)
+    popup = _popup(ui)
+    assert popup is not None and popup.title.startswith("Rush Soup at table 1")
+    popup.ids.who.text = "客人赶飞机 flight at 9"
+    ui.screenshot("waiter-rush-course-en")
+    ui.tap(popup.ids.rush_button)
+    assert _popup(ui) is None
+    assert "Table 1: Soup rushed, the kitchen has it on top." in ui.message()
+    soup = next(
+        t
+        for t in kitchen_board(store, kitchen.staff["K01"], "hot_kitchen").tickets
+        if t.party_id == party
+    )
+    assert soup.rush and soup.rush_by == "客人赶飞机 flight at 9"
+    assert kitchen.courses(party)["main"] == CourseState.HELD  # only the course cooking
+
+    # In Chinese, the same button and dialog; cancelling changes nothing.
+    ui.tap(ui.header("lang_button"))
+    row = ui.screen.ids.table_1
+    assert row.rush_button.text == "加急汤"
+    ui.tap(row.rush_button)
+    popup = _popup(ui)
+    assert popup is not None and "客人赶时间" in popup.title
+    ui.screenshot("waiter-rush-course-zh")
+    ui.tap(popup.ids.cancel_button)
+    assert _popup(ui) is None
+    ui.tap(ui.header("lang_button"))
