@@ -9,7 +9,6 @@ seating gate, the supervisor puts W01 on the hall, the greeter 刘洋 Liu Yang s
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sqlalchemy import select
@@ -228,7 +227,9 @@ def test_a_waiter_takes_reads_back_sends_and_voids_by_touch(ui: Driver) -> None:
         voided = s.scalar(select(OrderLine).where(OrderLine.voided_at.is_not(None)))
         assert voided is not None and voided.void_approved_by_id != voided.voided_by_id
         ticket = s.scalar(select(PrintJob.payload).where(PrintJob.kind == "void_ticket"))
-    assert ticket is not None and json.loads(ticket)["station"] == "hot_kitchen"
+    # The fish's course (mains) was held, so the kitchen never had it on paper: no void
+    # paper is printed for it (a fired line's void paper: tests/test_serving_voids.py).
+    assert ticket is None
 
     # One more for later (a dessert), so the screen shows new, sent and voided lines.
     ui.tap(ui.button_with_text("Desserts"))
