@@ -38,6 +38,7 @@ from db.chain import CHAIN_MODULES, GENESIS, SEALED_COLUMNS, digest_of, line_dig
 from db.chain import CHAINS as REGISTERED_CHAINS
 from db.engine import is_sqlite, make_engine, sqlite_path
 from db.migrate import upgrade
+from db.record_columns import SEALED_RECORDS, record_digest
 from db.store import Store
 from models import Base, InvoiceCounter, Restaurant, ServicePeriod, UTCDateTime
 from services.restaurant.demo import load_demo
@@ -99,6 +100,16 @@ class Copier:
             name: [] for name in CHAINS
         }
         self.lines: dict[int, dict[str, Any]] = {}  # new order lines of this service, by id
+        # This service's money rows (db/record_columns.py), as written: their seals' digests
+        # are made from them, as db/money_seals.py makes them from the rows it seals.
+        self.records: dict[tuple[str, int], dict[str, Any]] = {}
+        self.counter_sealed = bool(
+            conn.scalar(
+                select(func.count())
+                .select_from(TABLES["record_seal"])
+                .where(TABLES["record_seal"].c.record_type == InvoiceCounter.__tablename__)
+            )
+        )
         self.counts: dict[str, int] = {}
         self._order = 0
         self._times = {
@@ -161,6 +172,8 @@ class Copier:
                     self.buffer[name].append(row)
                     if name == "order_line":
                         self.lines[row["id"]] = row
+                    if name in SEALED_RECORDS:
+                        self.records[name, row["id"]] = row
 
     def _fix(
         self,
@@ -188,6 +201,8 @@ class Copier:
             row["order_ref"] = re.sub(r"^\d+-", f"{row['party_id']}-", row["order_ref"])
         elif name == "line_seal":
             row["line_id"] = ids["order_line"][row["line_id"]]
+        elif name == "record_seal" and row["record_type"] in ids:
+            row["record_id"] = ids[row["record_type"]].get(row["record_id"], row["record_id"])
         elif name == "audit_event":
             if row["object_type"] in ids and row["object_id"].isdigit():
                 row["object_id"] = str(ids[row["object_type"]][int(row["object_id"])])
@@ -221,6 +236,8 @@ class Copier:
                 if name == "line_seal":
                     line = self.lines[row["line_id"]]
                     row["line_digest"] = line_digest(tuple(line[c] for c in SEALED_COLUMNS))
+                elif name == "record_seal":
+                    self._reseal(row)
                 seq += 1
                 row["id"] = self.next_id[name]
                 self.next_id[name] += 1
@@ -232,6 +249,25 @@ class Copier:
             self.heads[name] = (seq, prev)
             self.chained[name] = []
         self.lines = {}
+        self.records = {}
+
+    def _reseal(self, seal: dict[str, Any]) -> None:
+        """A copied seal describes its record as copied (new ids, shifted times). Only a
+        record's latest seal is compared with the row, so every seal of a record takes the
+        row as written; the one invoice counter takes its value at this service's end,
+        which is its value at the end of the year after the last service."""
+        kind = seal["record_type"]
+        if kind == InvoiceCounter.__tablename__:
+            values: tuple[object, ...] = (seal["record_id"], self.next_invoice)
+            if seal["event"] == "made" and self.counter_sealed:
+                seal["event"] = "advanced"  # the one counter is made once, then moves on
+            self.counter_sealed = True
+        else:
+            record = self.records.get((kind, seal["record_id"]))
+            if record is None:  # removed in the template too: nothing to compare
+                return
+            values = tuple(record[c] for c in SEALED_RECORDS[kind])
+        seal["record_digest"] = record_digest(kind, values)
 
     def write(self) -> None:
         for table in Base.metadata.sorted_tables:

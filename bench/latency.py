@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, func, select
 
-from bench.templates import MANAGER_PIN, fixed_clock, plain_items, set_now
+from bench.templates import MANAGER_PIN, fixed_clock, plain_items, set_now, sign_in_demo_staff
 from db.migrate import backup_sqlite
 from db.store import Store
 from models import DiningTable, Party, PaymentMethod, Restaurant, ServicePeriod
@@ -48,7 +48,6 @@ from services.floor.table_reset import ResetTable, reset_table
 from services.orders.sending import LineSeen, SendOrder, send_order
 from services.orders.taking import AddLine, add_line
 from services.orders.views import order_view
-from services.people.staff import staff_for_sign_in
 from services.serving.courses import (
     CourseState,
     FireCourse,
@@ -136,7 +135,7 @@ class Lunch:
     def __init__(self, store: Store, meter: Meter, start: datetime) -> None:
         self.store, self.m = store, meter
         self.now = set_now(start)
-        self.staff = {card.number: card.id for card in staff_for_sign_in(store)}
+        self.staff = sign_in_demo_staff(store)
         with store.read() as s:
             self.tables = [
                 (t.id, t.section.code, t.seats)

@@ -11,6 +11,7 @@ presented and paid (cash or card), leaves, and its tables are reset.
 from __future__ import annotations
 
 import random
+import tomllib
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,7 +44,7 @@ from services.floor.table_reset import ResetTable, reset_table
 from services.orders.sending import LineSeen, SendOrder, send_order
 from services.orders.taking import AddLine, add_line
 from services.orders.views import order_view
-from services.people.staff import staff_for_sign_in
+from services.people.staff import SignIn, sign_in, staff_for_sign_in
 from services.restaurant.demo import load_demo
 from services.serving.courses import (
     CourseState,
@@ -56,6 +57,19 @@ from services.serving.courses import (
 from services.serving.kitchen import BumpTicket, bump_ticket, kitchen_board
 
 MANAGER_PIN = "9999"  # the demo manager, 王建国 Wang Jianguo (assets/demo/staff.toml)
+DEMO_STAFF = Path(__file__).resolve().parents[1] / "assets" / "demo" / "staff.toml"
+
+
+def sign_in_demo_staff(store: Store) -> dict[str, int]:
+    """Every demo person signed in through the real PIN route, as their tablets would be:
+    the services act for a signed-in session (services/people/sessions.py)."""
+    pins = {p["number"]: p["pin"] for p in tomllib.loads(DEMO_STAFF.read_text("utf-8"))["staff"]}
+    return {
+        card.number: sign_in(store, SignIn(staff_id=card.id, pin=pins[card.number])).staff_id
+        for card in staff_for_sign_in(store)
+    }
+
+
 # The template service: a lunch in Asia/Shanghai (UTC+8), 11:00 local.
 TEMPLATE_START = datetime(2025, 6, 2, 3, 0, tzinfo=UTC)
 SECTION_WAITERS = (("hall", "W01"), ("window", "W02"), ("private", "W03"))
@@ -258,7 +272,7 @@ def make_templates(folder: Path, count: int | None = None, seed: int = 7) -> Tem
     store = Store(url)
     try:
         load_demo(store)
-        staff = {card.number: card.id for card in staff_for_sign_in(store)}
+        staff = sign_in_demo_staff(store)
         with store.read() as s:
             tables = list(s.scalars(select(DiningTable).order_by(DiningTable.id)))
             for t in tables:

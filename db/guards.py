@@ -29,7 +29,7 @@ SENT_LINE_VOID_COLUMNS = (
 # a bill split again before anyone paid.
 APP_DELETES = ("order_line", "staff_role", "bill_part")
 # Rows nobody changes once written (their triggers say so too).
-APPEND_ONLY = ("audit_event", "checklist_tick", "line_seal")
+APPEND_ONLY = ("audit_event", "checklist_tick", "line_seal", "record_seal")
 # Written by migrations only.
 READ_ONLY = ("alembic_version",)
 
@@ -39,6 +39,8 @@ GUARD_TRIGGERS = {
         "audit_event_no_delete",
         "line_seal_no_update",
         "line_seal_no_delete",
+        "record_seal_no_update",
+        "record_seal_no_delete",
         "order_line_sent_no_delete",
         "order_line_sent_no_rewrite",
     ),
@@ -49,6 +51,9 @@ GUARD_TRIGGERS = {
         "line_seal_no_update",
         "line_seal_no_delete",
         "line_seal_no_truncate",
+        "record_seal_no_update",
+        "record_seal_no_delete",
+        "record_seal_no_truncate",
         "order_line_sent_no_delete",
         "order_line_sent_no_rewrite",
         "order_line_no_truncate",
@@ -138,6 +143,41 @@ def protect_seals(conn: Connection) -> None:
         conn.execute(text(SEAL_GUARD_PG))
         return
     for statement in SEAL_GUARD_SQLITE:
+        conn.exec_driver_sql(statement)
+
+
+def append_only_guard_pg(table: str) -> str:
+    """Triggers that refuse UPDATE, DELETE and TRUNCATE on `table`, whoever asks (the
+    owner too, unless it drops them: verify then says they are missing)."""
+    return f"""
+CREATE OR REPLACE FUNCTION {table}_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION '{table} is append-only: % refused', TG_OP;
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
+    FOR EACH ROW EXECUTE FUNCTION {table}_append_only();
+CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
+    FOR EACH ROW EXECUTE FUNCTION {table}_append_only();
+CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
+    FOR EACH STATEMENT EXECUTE FUNCTION {table}_append_only();
+"""
+
+
+def append_only_guard_sqlite(table: str) -> list[str]:
+    return [
+        f"""CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table}
+    BEGIN SELECT RAISE(ABORT, '{table} is append-only: {op} refused'); END"""
+        for op in ("UPDATE", "DELETE")
+    ]
+
+
+def protect_record_seals(conn: Connection) -> None:
+    """The seals on money (db/money_seals.py) are append-only, like the line seals."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text(append_only_guard_pg("record_seal")))
+        return
+    for statement in append_only_guard_sqlite("record_seal"):
         conn.exec_driver_sql(statement)
 
 

@@ -104,3 +104,7 @@ def check_sent_lines(session: Session) -> list[ChainProblem]:
 
 
 CHECKS["sent_lines"] = check_sent_lines
+
+# Money and its paper are sealed the same way (db/money_seals.py); importing this module
+# (services.audit does) registers both flush hooks.
+import db.money_seals  # noqa: E402, F401

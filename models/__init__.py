@@ -26,6 +26,7 @@ from models.ordering import OrderLine, OrderSend
 from models.payments import AccountSigner, HouseAccount, Payment, PaymentMethod
 from models.printing import PrintJob, PrintKind, PrintState
 from models.restaurant import Restaurant, ServicePeriod
+from models.seals import RecordSeal
 from models.seating import AT_TABLE, Party, PartyStage, TableClosure, TableOccupancy
 from models.serving import (
     CourseStage,
@@ -37,7 +38,7 @@ from models.serving import (
     TableMark,
     TableMarkKind,
 )
-from models.staff import Role, Staff, StaffRole
+from models.staff import Role, Staff, StaffRole, StaffSession
 from models.stations import SectionAssignment
 
 __all__ = [
@@ -79,6 +80,7 @@ __all__ = [
     "PrintJob",
     "PrintKind",
     "PrintState",
+    "RecordSeal",
     "Restaurant",
     "Role",
     "SeatingGateOverride",
@@ -87,6 +89,7 @@ __all__ = [
     "ServicePeriod",
     "Staff",
     "StaffRole",
+    "StaffSession",
     "StationTicket",
     "StationTicketLine",
     "StationTiming",

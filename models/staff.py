@@ -58,3 +58,23 @@ class StaffRole(Base):
     role: Mapped[str] = mapped_column(String(16))
 
     staff: Mapped[Staff] = relationship(back_populates="roles")
+
+
+class StaffSession(Base):
+    """One signing-in of a person on a tablet: what the services act for.
+
+    The tablet holds a random token; only its SHA-256 is stored, so reading the database
+    does not give anyone a way to act as someone. A session ends at sign-out (by hand or
+    idle), at a lockout, a PIN reset or a deactivation, and a command under an ended one
+    is refused (services/people/sessions.py).
+    """
+
+    __tablename__ = "staff_session"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # manual, idle, locked_out, pin_reset, deactivated
+    end_reason: Mapped[str | None] = mapped_column(String(16), nullable=True)

@@ -30,19 +30,33 @@ from screens.home import HomeScreen
 from screens.localizer import Localizer
 from screens.people.login import LoginScreen
 from screens.registry import HOME_TILES, ScreenEntry
-from screens.widgets import header, message_line, pin_pad, theme
+from screens.widgets import (
+    choice_list,
+    header,
+    message_line,
+    pin_pad,
+    showable,
+    stepper,
+    theme,
+)
 from services.errors import NotAllowed
+from services.i18n import N_
 from services.people import staff as staff_service
 from services.people.staff import SignedIn, SignOut
-from services.permissions import allowed
+from services.permissions import ROLE_WORDS, allowed
 from services.printing.spooler import SpoolerThread, start_print_spooler
 from services.restaurant.settings import RestaurantInfo, restaurant_info
 
 SCREENS = Path(__file__).resolve().parent
 FONT = SCREENS.parent / "assets" / "fonts" / "wqy-microhei.ttc"
+# How often a signed-in tablet asks whether its session still holds (one primary-key read).
+SESSION_CHECK_SECONDS = 5
 # Shared rules first: screens' rules use the widgets they define.
-COMMON_KV = [SCREENS / "widgets" / "common.kv"]
-_ = (header, message_line, pin_pad)  # imported for their Factory registration, used by the kv files
+COMMON_KV = [
+    SCREENS / "widgets" / f"{name}.kv" for name in ("common", "showable", "stepper", "choice_list")
+]
+# Imported for their Factory registration, used by the kv files.
+_ = (header, message_line, pin_pad, showable, stepper, choice_list)
 FIRST_SCREENS: dict[str, type] = {"login": LoginScreen, "home": HomeScreen}
 
 
@@ -85,6 +99,7 @@ class TablesideApp(App):
         self.clock = clock
         self.checklist_folder = checklist_folder
         self.last_activity = clock()
+        self._session_checked = clock()
         self.restaurant: RestaurantInfo | None = None
         self._notice: tuple[str, dict[str, Any]] | None = None
         self._kv_files: list[str] = []
@@ -158,7 +173,7 @@ class TablesideApp(App):
         if self.restaurant:
             self.restaurant_name = loc.pick(self.restaurant.name, self.restaurant.name_zh)
         if self.user:
-            roles = " · ".join(loc._(r.value.capitalize()) for r in sorted(self.user.roles))
+            roles = " · ".join(loc._(ROLE_WORDS[r]) for r in sorted(self.user.roles))
             self.user_label = f"{self.user.name} ({self.user.number}) · {roles}"
         else:
             self.user_label = ""
@@ -172,6 +187,7 @@ class TablesideApp(App):
 
     def signed_in(self, user: SignedIn) -> None:
         self.user = user
+        self._session_checked = self.clock()
         self.note_activity()
         self._refresh_names()
         self.root.current = "home"
@@ -182,7 +198,7 @@ class TablesideApp(App):
             if reason == "idle":
                 minutes = max(1, self.user.idle_logout_seconds // 60)
                 self._notice = (
-                    "Signed out after {minutes} min without a touch.",
+                    N_("Signed out after {minutes} min without a touch."),
                     {"minutes": minutes},
                 )
         # An open dialog would stay on top of the sign-in pad and act for nobody.
@@ -211,8 +227,26 @@ class TablesideApp(App):
     def check_idle(self, *_args: Any) -> None:
         if self.user is None:
             return
-        if self.clock() - self.last_activity >= self.user.idle_logout_seconds:
+        now = self.clock()
+        if now - self.last_activity >= self.user.idle_logout_seconds:
             self.sign_out(reason="idle")
+            return
+        if now - self._session_checked >= SESSION_CHECK_SECONDS:
+            # Locked out, deactivated or given a new PIN on another tablet: this one must
+            # not stay signed in as them, even if nobody taps anything here.
+            self._session_checked = now
+            ended = staff_service.session_ended(self.store, self.user.staff_id)
+            if ended is not None:
+                self.session_ended(ended)
+
+    def session_ended(self, sentence: str) -> None:
+        """The person's session ended elsewhere (services/people/sessions.py): back to the
+        sign-in pad, saying why; nothing more is done in their name."""
+        self._notice = (sentence, {})
+        self.close_dialogs()
+        self.user = None
+        self._refresh_names()
+        self.root.current = "login"
 
     # -- navigation -------------------------------------------------------------------------
 

@@ -12,10 +12,23 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from models import Role, Staff
-from services.errors import NotAllowed, NotFound
+from services.errors import NotAllowed
+from services.i18n import NP_
+from services.people.sessions import acting_staff
 
 G, W, S, C, M = Role.GREETER, Role.WAITER, Role.SUPERVISOR, Role.CASHIER, Role.MANAGER
 K = Role.KITCHEN
+
+# Each role as a person reads it; the screens translate it (a new role needs its word).
+# In the "staff role" context: the role Kitchen is the people (厨房人员), not the place.
+ROLE_WORDS: dict[Role, str] = {
+    G: NP_("staff role", "Greeter"),
+    W: NP_("staff role", "Waiter"),
+    S: NP_("staff role", "Supervisor"),
+    C: NP_("staff role", "Cashier"),
+    M: NP_("staff role", "Manager"),
+    K: NP_("staff role", "Kitchen"),
+}
 
 
 class Action(StrEnum):
@@ -111,10 +124,10 @@ def roles_for(action: Action) -> frozenset[Role]:
 
 
 def require(session: Session, staff_id: int, action: Action) -> Staff:
-    """The acting person, if one of their roles allows the action; else NotAllowed."""
-    staff = session.get(Staff, staff_id)
-    if staff is None or not staff.active:
-        raise NotFound("Unknown staff member.")
+    """The acting person, if `staff_id` is a live signed-in session of theirs
+    (services/people/sessions.py) and one of their roles allows the action; else
+    NotAllowed."""
+    staff = acting_staff(session, staff_id)
     if not staff.role_set & ROLES_FOR[action]:
         raise NotAllowed(
             "{name} may not do this: it needs the role {roles}.",

@@ -84,6 +84,20 @@ def whole_count(value: object) -> int:
     return value
 
 
+def whole_within(low: int, high: int) -> BeforeValidator:
+    """A whole number in a range a screen can offer (a part of a split, how many ways):
+    `True` is not 1 and a float is not a whole number."""
+
+    def check(value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise DomainError("Enter a whole number.")
+        if not low <= value <= high:
+            raise DomainError("{value} is not a possible number here.", value=value)
+        return value
+
+    return BeforeValidator(check)
+
+
 def flag(value: object) -> bool:
     if not isinstance(value, bool):
         raise DomainError("Only yes or no can be chosen here.")
@@ -106,6 +120,8 @@ Reason = Annotated[str, _text(REASON_MAX)]
 # A reference from another system (a payment terminal's approval code, a room number).
 Reference = Annotated[str, _text(REFERENCE_MAX)]
 RecordId = Annotated[int, BeforeValidator(record_id)]
+# The version of a row as the screen read it (optimistic locking): bounded like an id.
+Version = Annotated[int, BeforeValidator(record_id)]
 Count = Annotated[int, BeforeValidator(whole_count)]
 Flag = Annotated[bool, BeforeValidator(flag)]
 
@@ -122,3 +138,10 @@ def text_within(
     String(200) written before the limits were made one): the column decides, so a
     longer text is refused with the sentence, never cut off or failed at flush."""
     return _text(max_length, required=required, multi_line=multi_line)
+
+
+def both(field: str, en: str, zh: str) -> dict[str, str]:
+    """A bilingual name (a dish, a section, a service) as message fields: `{field}` holds
+    the English and `{field}_zh` the Chinese, and the screen shows the reader's one. A
+    service never glues the two into one sentence ("Choose 蘸料 Dipping sauce for…")."""
+    return {field: en, f"{field}_zh": zh}

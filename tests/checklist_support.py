@@ -24,8 +24,8 @@ from models import (
 from services.checklists.runs import FailAction, Result, StartRun, TickItem, start_run, tick_item
 from services.checklists.templates import TemplateSet, load_templates
 from services.checklists.views import RunView
-from services.people.staff import staff_for_sign_in
 from tests.database_support import install_demo
+from tests.demo_data import staff_by_number
 
 # The demo restaurant is in Asia/Shanghai (UTC+8): lunch 11:00-14:00, dinner 17:00-21:30.
 BEFORE_LUNCH = datetime(2026, 3, 3, 2, 0, tzinfo=UTC)  # 10:00 local, inspection due 10:30
@@ -54,7 +54,7 @@ class Kitchen:
         self.store = store
         if load:
             install_demo(store)
-        self.ids = {card.number: card.id for card in staff_for_sign_in(store)}
+        self.ids = staff_by_number(store)
         self.templates: TemplateSet = load_templates()
 
     @property

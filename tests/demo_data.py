@@ -5,11 +5,15 @@ Test modules import the `demo` fixture from here (`from tests.demo_data import d
 
 from __future__ import annotations
 
+import weakref
+
 import pytest
 from sqlalchemy import select
 
 from db.store import Store
 from models import MenuItem, Modifier, ModifierGroup, Staff
+from services.people import sessions
+from services.people.sessions import Acting
 from tests.database_support import install_demo
 
 SUPERVISOR = "S01"  # 李娜 Li Na, supervisor and cashier
@@ -25,11 +29,50 @@ def demo(store: Store) -> Store:
     return store
 
 
-def staff_id(store: Store, number: str) -> int:
+# Sessions opened for tests, per store: the services act for a signed-in session
+# (services/people/sessions.py), so a test acts as a person through one of these.
+_SIGNED_IN: weakref.WeakKeyDictionary[Store, dict[int, Acting]] = weakref.WeakKeyDictionary()
+
+
+def signed_in(store: Store, *ids: int) -> dict[int, Acting]:
+    """A live session for each of these staff ids (every active person if none is named),
+    opened in one transaction as sign-in opens them, without the Argon2 check each test
+    would otherwise pay for (the PIN routes have their own tests)."""
+    known = _SIGNED_IN.setdefault(store, {})
+    with store.read() as s:
+        wanted = list(ids) or list(s.scalars(select(Staff.id).where(Staff.active)))
+    missing = [i for i in wanted if i not in known or not _live(store, known[i])]
+    if missing:
+        with store.write() as s:
+            for staff in s.scalars(select(Staff).where(Staff.id.in_(missing))):
+                known[staff.id] = sessions.start(s, staff)
+    return {i: known[i] for i in wanted}
+
+
+def _live(store: Store, actor: Acting) -> bool:
+    with store.read() as s:
+        return sessions.is_live(s, actor)
+
+
+def acting(store: Store, staff: int) -> Acting:
+    """One person, signed in (see `signed_in`)."""
+    return signed_in(store, staff)[staff]
+
+
+def staff_id(store: Store, number: str) -> Acting:
+    """The person with this staff number, signed in."""
     with store.read() as s:
         found = s.scalar(select(Staff.id).where(Staff.number == number))
         assert found is not None
-        return found
+    return acting(store, found)
+
+
+def staff_by_number(store: Store) -> dict[str, Acting]:
+    """Everyone on the staff list, by number, signed in."""
+    with store.read() as s:
+        rows = s.execute(select(Staff.id, Staff.number).where(Staff.active)).all()
+        numbers = {staff: number for staff, number in rows}
+    return {numbers[i]: a for i, a in signed_in(store, *numbers).items()}
 
 
 def item_id(store: Store, code: str) -> int:

@@ -24,8 +24,8 @@ from services.checklists.gate import OverrideSeatingGate, override_seating_gate
 from services.floor.guest_input import PartyDetails
 from services.floor.seating import Seated, SeatParty, seat_party
 from services.floor.stations import AssignSection, assign_section
-from services.people.staff import staff_for_sign_in
 from tests.database_support import install_demo
+from tests.demo_data import staff_by_number
 
 # The demo restaurant is in Asia/Shanghai (UTC+8): lunch 11:00-14:00, dinner 17:00-21:30.
 LUNCH = datetime(2026, 3, 3, 4, 0, tzinfo=UTC)  # 12:00 local
@@ -55,7 +55,7 @@ class Floor:
         self.store = store
         self.at = at
         install_demo(store)
-        self.staff = {card.number: card.id for card in staff_for_sign_in(store)}
+        self.staff = staff_by_number(store)
         with store.read() as s:
             self.tables = {t.number: t.id for t in s.scalars(select(DiningTable)).all()}
             self.sections = {c.code: c.id for c in s.scalars(select(Section)).all()}

@@ -27,16 +27,19 @@ import sys, time
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 from db.store import Store
+from tests.demo_data import acting
 from services.billing.payments import TakePayment, take_payment
 
 url, bill_id, method_id, cashier, payment_id, mode = sys.argv[1:7]
 store = Store(url)
+# This process is a tablet of its own: its person signs in here, before any hook.
+cashier = acting(store, int(cashier))
 if mode == "before_commit":
     @event.listens_for(Session, "before_commit")
     def _stop(_session):
         print("committing", flush=True)
         time.sleep(60)
-take_payment(store, int(cashier), TakePayment(
+take_payment(store, cashier, TakePayment(
     client_payment_id=payment_id, bill_id=int(bill_id), method_id=int(method_id),
     amount_minor=9700, tendered_minor=10000))
 print("paid", flush=True)

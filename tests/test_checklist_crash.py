@@ -27,10 +27,10 @@ TABLET = textwrap.dedent(
     from db.store import Store
     from services.checklists.runs import Result, StartRun, TickItem, start_run, tick_item
     from services.checklists.templates import load_templates
-    from services.people.staff import staff_for_sign_in
+    from tests.demo_data import staff_by_number
 
     store = Store(sys.argv[1])
-    supervisor = next(c.id for c in staff_for_sign_in(store) if c.number == "S01")
+    supervisor = staff_by_number(store)["S01"]
     run = start_run(store, supervisor, StartRun(template_code=sys.argv[2]), load_templates())
     for n, item in enumerate(run.items, start=1):
         command = TickItem(run_id=run.id, item_id=item.id, result=Result.PASS, note=f"tick {n}")

@@ -46,6 +46,7 @@ import sys, time
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 from db.store import Store
+from tests.demo_data import acting
 from services.orders.sending import LineSeen, SendOrder, send_order
 from services.orders.views import order_view
 from services.printing.spooler import PrintSpooler
@@ -53,6 +54,8 @@ from tests.ticket_samples import tcp_setup
 
 url, party_id, waiter_id, send_id, mode, port = sys.argv[1:7]
 store = Store(url)
+# This process is a tablet of its own: its person signs in here, before any hook.
+waiter_id = acting(store, int(waiter_id))
 view = order_view(store, int(party_id))
 command = SendOrder(
     client_send_id=send_id,
@@ -64,7 +67,7 @@ if mode == "before_commit":
     def _stop(_session):
         print("committing", flush=True)
         time.sleep(60)
-sent = send_order(store, int(waiter_id), command)
+sent = send_order(store, waiter_id, command)
 print("sent", flush=True)
 if mode == "printing":
     stations = ("cashier", "bar", "cold_kitchen", "hot_kitchen", "pastry")

@@ -23,6 +23,7 @@ from models import PrintJob, PrintState, Staff, StaffRole
 from services.printing import jobs as printing
 from services.printing.paper import render
 from services.printing.spooler import PrintSpooler
+from tests.demo_data import acting
 from tests.ticket_samples import RawPrinter, file_setup, request, tcp_setup
 
 REPO = Path(__file__).resolve().parents[1]
@@ -162,7 +163,7 @@ def test_killed_before_marking_it_sending_the_job_prints_once_after_restart(db_u
 
 
 def _supervisor(store: Store) -> int:
-    """Someone to look at the queue (this test's database holds no restaurant)."""
+    """Someone to look at the queue, signed in (this test's database holds no restaurant)."""
     with store.write() as s:
         staff = s.scalar(select(Staff).where(Staff.number == "S99"))
         if staff is None:
@@ -170,4 +171,5 @@ def _supervisor(store: Store) -> int:
             staff.roles = [StaffRole(role="supervisor")]
             s.add(staff)
             s.flush()
-        return staff.id
+        found = staff.id
+    return acting(store, found)

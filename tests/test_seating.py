@@ -190,7 +190,7 @@ def test_unknown_ids_are_refused(floor: Floor) -> None:
             SeatParty(table_ids=[floor.tables["21"]], party_id=424242),
             at=LUNCH,
         )
-    with pytest.raises(NotFound, match="Unknown staff member"):
+    with pytest.raises(NotAllowed, match="Sign in first"):
         seat_party(
             floor.store,
             31337,

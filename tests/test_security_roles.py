@@ -11,10 +11,12 @@ import pytest
 from db.store import Store
 from models import Restaurant, Role, Staff
 from services.audit import recent_events
-from services.errors import NotAllowed, NotFound
+from services.errors import NotAllowed
 from services.people import staff as staff_service
+from services.people.sessions import SessionEnded
 from services.people.staff import NewStaff
 from services.permissions import ROLES_FOR, Action, allowed, require
+from tests.demo_data import acting
 
 
 @pytest.fixture
@@ -25,7 +27,7 @@ def crew(store: Store) -> dict[Role, int]:
     people = {}
     for n, role in enumerate(Role, start=1):
         command = NewStaff(number=f"R{n}", name=f"Only {role.value}", roles=[role], pin="2468")
-        people[role] = staff_service.add_staff(store, command).id
+        people[role] = acting(store, staff_service.add_staff(store, command).id)
     return people
 
 
@@ -59,7 +61,7 @@ def test_a_person_with_several_roles_may_do_what_any_of_them_may(store: Store) -
         s.add(Restaurant(name="Test", currency="CNY"))
     roles = [Role.GREETER, Role.CASHIER]
     both = NewStaff(number="GC", name="Two hats", roles=roles, pin="1357")
-    person = staff_service.add_staff(store, both).id
+    person = acting(store, staff_service.add_staff(store, both).id)
     with store.read() as s:
         for action in Action:
             if ROLES_FOR[action] & set(roles):
@@ -76,7 +78,7 @@ def test_someone_who_left_may_do_nothing(store: Store, crew: dict[Role, int]) ->
         manager.active = False
     with store.read() as s:
         for action in Action:
-            with pytest.raises(NotFound):
+            with pytest.raises(SessionEnded, match="no longer on the staff list"):
                 require(s, crew[Role.MANAGER], action)
 
 

@@ -47,9 +47,19 @@ def test_who_is_on_and_who_is_late(morning: Floor) -> None:
         "Window": ("W02", StationStatus.EXPECTED, 0),
         "Private rooms": ("W03", StationStatus.EXPECTED, 0),
     }
-    on_time = check_in(floor.store, CheckIn(waiter_id=floor.staff["W01"]), at=MORNING + minutes(20))
+    on_time = check_in(
+        floor.store,
+        floor.staff["W01"],
+        CheckIn(waiter_id=floor.staff["W01"]),
+        at=MORNING + minutes(20),
+    )
     assert on_time.status == StationStatus.ON_TIME and on_time.sections_en == ["Main hall"]
-    late = check_in(floor.store, CheckIn(waiter_id=floor.staff["W02"]), at=MORNING + minutes(41))
+    late = check_in(
+        floor.store,
+        floor.staff["W02"],
+        CheckIn(waiter_id=floor.staff["W02"]),
+        at=MORNING + minutes(41),
+    )
     assert late.status == StationStatus.CAME_LATE and late.late_minutes == 11
     assert roster(floor, MORNING + minutes(45)) == {
         "Main hall": ("W01", StationStatus.ON_TIME, 0),
@@ -64,13 +74,23 @@ def test_who_is_on_and_who_is_late(morning: Floor) -> None:
         ("W03", StationStatus.MISSING, 15),
     ]
     # Checking in again keeps the first time.
-    again = check_in(floor.store, CheckIn(waiter_id=floor.staff["W02"]), at=MORNING + minutes(50))
+    again = check_in(
+        floor.store,
+        floor.staff["W02"],
+        CheckIn(waiter_id=floor.staff["W02"]),
+        at=MORNING + minutes(50),
+    )
     assert again.checked_in_at == MORNING + minutes(41) and again.late_minutes == 11
 
 
 def test_reassigning_a_section_keeps_a_waiter_who_is_already_here(morning: Floor) -> None:
     floor = morning
-    check_in(floor.store, CheckIn(waiter_id=floor.staff["W01"]), at=MORNING + minutes(10))
+    check_in(
+        floor.store,
+        floor.staff["W01"],
+        CheckIn(waiter_id=floor.staff["W01"]),
+        at=MORNING + minutes(10),
+    )
     floor.assign("private", "W01", at=MORNING + minutes(15))
     lines = roster(floor, MORNING + minutes(35))
     assert lines["Private rooms"] == ("W01", StationStatus.ON_TIME, 0)
@@ -79,9 +99,11 @@ def test_reassigning_a_section_keeps_a_waiter_who_is_already_here(morning: Floor
 def test_a_waiter_without_a_section_is_told_to_ask_the_supervisor(morning: Floor) -> None:
     before = morning.snapshot()
     with pytest.raises(DomainError, match="周婷 Zhou Ting has no section for this service yet"):
-        check_in(morning.store, CheckIn(waiter_id=morning.staff["W04"]), at=MORNING)
+        check_in(
+            morning.store, morning.staff["W04"], CheckIn(waiter_id=morning.staff["W04"]), at=MORNING
+        )
     with pytest.raises(NotAllowed):
-        check_in(morning.store, CheckIn(waiter_id=morning.greeter), at=MORNING)
+        check_in(morning.store, morning.greeter, CheckIn(waiter_id=morning.greeter), at=MORNING)
     assert morning.snapshot() == before
 
 

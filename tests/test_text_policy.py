@@ -19,6 +19,8 @@ from sqlalchemy import select
 from db.store import Store
 from models import AuditEvent, OrderLine, Party, SeatingGateOverride, TableClosure
 from services import text as policy
+from services.billing.payments import TakePayment
+from services.billing.splits import SplitKind, SplitPlan
 from services.checklists.escalations import ResolveEscalation
 from services.checklists.gate import OverrideSeatingGate, override_seating_gate
 from services.checklists.runs import CorrectItem, FailAction, Result, StartRun, TickItem
@@ -32,7 +34,9 @@ from services.floor.waitlist import LeaveWaitlist
 from services.menu.catalog import SetInStock, set_in_stock
 from services.orders.taking import AddLine, ChangeLine
 from services.orders.voids import VoidLine, VoidReason
+from services.people.management import Deactivate
 from services.printing.jobs import ChooseJob, Reprint
+from services.serving.kitchen import BumpTicket
 from tests.checklist_support import DURING_LUNCH, Kitchen
 from tests.demo_data import item_id
 from tests.order_support import Dining
@@ -229,3 +233,26 @@ def test_a_print_key_and_a_pin_must_be_what_a_tablet_sends() -> None:
         Reprint(job_id=1, idempotency_key="k" * 100_000)
     with pytest.raises(DomainError, match="4 to 8 digits"):
         OverrideSeatingGate(manager_pin=9999, reason="Late delivery")
+
+
+# ---- numbers a screen offers: True is not 1, a float is not a whole number ------------------
+
+NUMBER_COMMANDS: dict[str, Callable[[object], BaseModel]] = {
+    "part of a split paid": lambda n: TakePayment(
+        client_payment_id=UUID, bill_id=1, part_number=n, method_id=1, amount_minor=100
+    ),
+    "ways of an even split": lambda n: SplitPlan(kind=SplitKind.EVEN, ways=n),
+    "ticket version seen at the pass": lambda n: BumpTicket(ticket_id=1, seen_version=n),
+    "staff row version seen by the manager": lambda n: Deactivate(
+        staff_id=1, version=n, manager_pin="9999"
+    ),
+}
+
+
+@pytest.mark.parametrize("loose", [True, False, 1.0, "2", None, 2**63], ids=repr)
+@pytest.mark.parametrize("command", list(NUMBER_COMMANDS), ids=list(NUMBER_COMMANDS))
+def test_a_number_that_is_not_one_the_screen_offers_is_refused(command: str, loose: object) -> None:
+    with pytest.raises(DomainError) as refused:
+        NUMBER_COMMANDS[command](loose)
+    assert len(str(refused.value)) < 120
+    assert NUMBER_COMMANDS[command](2).model_dump()

@@ -25,6 +25,7 @@ from screens.widgets import built_ids, table_look
 from screens.widgets.base import TablesideScreen
 from screens.widgets.chips import Chip, station_text
 from screens.widgets.refreshing import Refreshing
+from screens.widgets.theme import TYPE
 from services.errors import DomainError
 from services.floor.plan import FloorView, TableState, TableView, floor_view
 from services.floor.seating import GuestsLeft, guests_left
@@ -139,7 +140,7 @@ class MyTablesScreen(Refreshing, TablesideScreen):
             box.add_widget(
                 Label(
                     text=tr("No guests at your tables yet."),
-                    font_size="20sp",
+                    font_size=TYPE.label,
                     size_hint_y=None,
                     height=dp(80),
                 )
@@ -151,7 +152,9 @@ class MyTablesScreen(Refreshing, TablesideScreen):
 
     def check_in(self) -> None:
         try:
-            done = check_in(self.app.store, CheckIn(waiter_id=self.app.user.staff_id))
+            done = check_in(
+                self.app.store, self.app.user.staff_id, CheckIn(waiter_id=self.app.user.staff_id)
+            )
         except DomainError as error:
             self.fail(error)
             return
@@ -224,7 +227,7 @@ class MyTableRow(BoxLayout):
                 fill=table_look.STATE_COLOURS[table.state],
                 color=table_look.text_colour(table.state),
                 bold=True,
-                font_size="20sp",
+                font_size=TYPE.label,
                 size_hint_x=None,
                 width=dp(150),
             )
@@ -254,10 +257,11 @@ class MyTableRow(BoxLayout):
         words = table_look.plain(" · ".join(facts))
         if table.party_id is not None and new:
             # The greeter has just given this table to the waiter (第5条 ③): make it loud.
-            words = f"[b][color=ffc83d]{table_look.plain(tr('NEW'))}[/color][/b]  {words}"
+            loud = table_look.plain(tr("NEW"))
+            words = f"[b][color=ffc83d]{loud}[/color][/b]  {words}"
         if table_needs is not None:
             words = self._with_needs(words, table_needs, loc, view)
-        text = Label(text=words, markup=True, font_size="18sp", halign="left", valign="middle")
+        text = Label(text=words, markup=True, font_size=TYPE.body, halign="left", valign="middle")
         text.bind(size=lambda w, s: setattr(w, "text_size", s))
         self.add_widget(text)
         self.facts = text
@@ -266,7 +270,7 @@ class MyTableRow(BoxLayout):
             self._rush_button(screen, table_needs)
         if table.state in (TableState.ORDERED, TableState.EATING):
             # 第6条 13: the bill is brought only once the guest asks; one tap records it.
-            ask = Factory.Button(text=tr("Guest asked for the bill"), font_size="17sp")
+            ask = Factory.Button(text=tr("Guest asked for the bill"), font_size=TYPE.caption)
             ask.size_hint_x, ask.width = None, dp(170)
             ask.bind(on_release=lambda _b: screen.bill_asked(table))
             self.add_widget(ask)
@@ -301,7 +305,7 @@ class MyTableRow(BoxLayout):
         lines.append(facts)
         if table_needs.courses:
             courses = need_look.courses_words(table_needs.courses, loc)
-            lines.append(f"[size=16sp][color=c8ccd4]{courses}[/color][/size]")
+            lines.append(f"[size={TYPE.caption}][color=c8ccd4]{courses}[/color][/size]")
         return "\n".join(lines)
 
     def _rush_button(self, screen: MyTablesScreen, table_needs: TableNeeds) -> None:
@@ -317,7 +321,7 @@ class MyTableRow(BoxLayout):
             screen.app.localizer, course.course_name_en, course.course_name_zh
         )
         button = Factory.DangerButton(
-            text=screen.app.localizer._("Rush {course}", course=name), font_size="17sp"
+            text=screen.app.localizer._("Rush {course}", course=name), font_size=TYPE.caption
         )
         button.size_hint_x, button.width = None, dp(130)
         label = table_needs.table_label

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -30,11 +30,12 @@ from services.billing.ledger import bill_guard, compute_now, locked_bill, owed_o
 from services.billing.tenders import ClientId, Last4, Money, Tip, refuse_card_numbers
 from services.errors import Conflict, DomainError, NotFound
 from services.floor.seating import advance_party
+from services.i18n import N_
 from services.people.approvals import manager_approval, still_manager
 from services.permissions import Action, require
-from services.text import RecordId, Reference
+from services.text import RecordId, Reference, whole_within
 
-REPLACED = "This bill was replaced by a newer version: reload it and take payment on that."
+REPLACED = N_("This bill was replaced by a newer version: reload it and take payment on that.")
 
 
 class TakePayment(BaseModel):
@@ -44,7 +45,7 @@ class TakePayment(BaseModel):
 
     client_payment_id: ClientId
     bill_id: RecordId
-    part_number: Annotated[int, Field(ge=1, le=30)] = 1
+    part_number: Annotated[int, whole_within(1, 30)] = 1
     method_id: RecordId
     amount_minor: Money
     # Cash only: what the guest handed over; the change is worked out from it.

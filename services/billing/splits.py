@@ -18,7 +18,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from services.billing.amounts import BillAmounts
 from services.errors import DomainError
-from services.text import RecordId
+from services.i18n import Plural
+from services.text import RecordId, whole_within
 
 MAX_PARTS = 30
 MAX_AMOUNT_MINOR = 10_000_000
@@ -50,7 +51,7 @@ class SplitPlan(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     kind: SplitKind = SplitKind.WHOLE
-    ways: int = Field(default=1, ge=1, le=MAX_PARTS)
+    ways: Annotated[int, whole_within(1, MAX_PARTS)] = 1
     items: tuple[tuple[RecordId, ...], ...] = Field(default=(), max_length=MAX_PARTS)
     amounts: tuple[PartAmount, ...] = Field(default=(), max_length=MAX_PARTS)
 
@@ -140,7 +141,11 @@ def _by_items(amounts: BillAmounts, parts: tuple[tuple[int, ...], ...]) -> list[
     missing = on_bill.keys() - named
     if missing:
         raise DomainError(
-            "The parts do not cover the bill: {count} dish(es) are in no part.",
+            Plural(
+                "The parts do not cover the bill: {count} dish is in no part.",
+                "The parts do not cover the bill: {count} dishes are in no part.",
+                "count",
+            ),
             count=len(missing),
         )
     weights = [0] * len(parts)

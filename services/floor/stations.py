@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from db.store import Store
 from models import Role, Section, SectionAssignment, Staff, StaffRole
 from services import audit
-from services.errors import DomainError, NotFound
+from services.errors import DomainError, NotAllowed, NotFound
 from services.people.staff import require_role
 from services.permissions import Action, require
 from services.service_day import (
@@ -193,12 +193,17 @@ def assign_section(
         )
 
 
-def check_in(store: Store, command: CheckIn, at: datetime | None = None) -> CheckedIn:
+def check_in(
+    store: Store, actor_id: int, command: CheckIn, at: datetime | None = None
+) -> CheckedIn:
     """The waiter is at the station for the current service (第5条 2①). Checking in twice
-    keeps the first time: lateness is judged by when they really arrived."""
+    keeps the first time: lateness is judged by when they really arrived. Each waiter
+    checks in for themselves, signed in on the tablet."""
     at = aware(at)
     with store.write() as s:
-        waiter = require_role(s, command.waiter_id, Role.WAITER)
+        waiter = require_role(s, actor_id, Role.WAITER)
+        if waiter.id != command.waiter_id:
+            raise NotAllowed("Each waiter checks in for themselves.")
         service = service_now(s, at)
         rows = s.execute(
             select(SectionAssignment, Section)

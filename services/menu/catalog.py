@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict, computed_field
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from db.store import Store
@@ -20,7 +20,7 @@ from models import Allergen, MenuCategory, MenuItem, Modifier, ModifierGroup
 from services import audit
 from services.errors import Conflict, DomainError, NotFound
 from services.permissions import Action, require
-from services.text import NOTE_MAX, Flag, Reason, RecordId, checked_text
+from services.text import NOTE_MAX, Flag, Reason, RecordId, both, checked_text
 
 MIN_QUANTITY = 1
 # A line of a hundred dishes is a typing slip (10 typed as 100), never an order.
@@ -137,11 +137,6 @@ class CheckedLine(BaseModel):
     allergens: tuple[Allergen, ...]
     unit_price_minor: int
     line_total_minor: int
-
-
-def both_names(zh: str, en: str) -> str:
-    """A name for a message that either language reads: "口水鸡 Mouth-watering chicken"."""
-    return f"{zh} {en}" if zh and zh != en else en
 
 
 def _item_view(item: MenuItem) -> MenuItemView:
@@ -279,50 +274,64 @@ def check_line_choice(
     """Everything the menu demands of one order line, checked inside the caller's
     transaction (so a dish 86'd a moment ago on another tablet is refused)."""
     quantity = check_quantity(quantity)
-    item = session.scalar(_item_query().where(MenuItem.id == item_id))
+    # One dish: its course and category joined in (many-to-one), its choices in two more
+    # SELECTs; a send checks every line this way, so each statement counts (bench/).
+    item = session.scalar(
+        select(MenuItem)
+        .options(
+            joinedload(MenuItem.course),
+            joinedload(MenuItem.category),
+            selectinload(MenuItem.modifier_groups).selectinload(ModifierGroup.modifiers),
+        )
+        .where(MenuItem.id == item_id)
+    )
     if item is None:
         raise NotFound("That dish is not on the menu.")
-    name = both_names(item.name_zh, item.name_en)
+    name = both("name", item.name_en, item.name_zh)
     if not item.active:
-        raise DomainError("{name} is no longer on the menu.", name=name)
+        raise DomainError("{name} is no longer on the menu.", **name)
     if not item.in_stock:
-        raise DomainError("{name} is sold out (86).", name=name)
+        raise DomainError("{name} is sold out (86).", **name)
 
     chosen_ids = list(modifier_ids)
     groups = {g.id: g for g in item.modifier_groups}
-    modifiers = session.scalars(select(Modifier).where(Modifier.id.in_(chosen_ids))).all()
-    by_id = {m.id: m for m in modifiers}
+    by_id = {m.id: m for g in item.modifier_groups for m in g.modifiers}
+    strays = [i for i in chosen_ids if i not in by_id]
+    if strays:  # another dish's choice, or none at all: read them to say which
+        by_id.update(
+            (m.id, m) for m in session.scalars(select(Modifier).where(Modifier.id.in_(strays)))
+        )
     seen: set[int] = set()
     for modifier_id in chosen_ids:
         modifier = by_id.get(modifier_id)
         if modifier is None:
             raise NotFound("That choice is not on the menu.")
-        choice = both_names(modifier.name_zh, modifier.name_en)
+        choice = both("choice", modifier.name_en, modifier.name_zh)
         if modifier.group_id not in groups:
-            raise DomainError("{choice} does not go with {name}.", choice=choice, name=name)
+            raise DomainError("{choice} does not go with {name}.", **choice, **name)
         if modifier_id in seen:
-            raise DomainError("{choice} was chosen twice for {name}.", choice=choice, name=name)
+            raise DomainError("{choice} was chosen twice for {name}.", **choice, **name)
         seen.add(modifier_id)
 
     chosen: list[ChosenModifier] = []
     for group in item.modifier_groups:
         picked = [by_id[i] for i in chosen_ids if by_id[i].group_id == group.id]
-        group_name = both_names(group.name_zh, group.name_en)
+        group_name = both("group", group.name_en, group.name_zh)
         if len(picked) < group.min_choices:
             if group.min_choices == 1:
-                raise DomainError("Choose {group} for {name}.", group=group_name, name=name)
+                raise DomainError("Choose {group} for {name}.", **group_name, **name)
             raise DomainError(
                 "Choose at least {count} of {group} for {name}.",
                 count=group.min_choices,
-                group=group_name,
-                name=name,
+                **group_name,
+                **name,
             )
         if len(picked) > group.max_choices:
             raise DomainError(
                 "Choose at most {count} of {group} for {name}.",
                 count=group.max_choices,
-                group=group_name,
-                name=name,
+                **group_name,
+                **name,
             )
         chosen.extend(
             ChosenModifier(

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from db.store import Store
 from models import Role, Staff, StaffRole, utcnow
 from services.errors import DomainError, NotAllowed
+from services.i18n import N_, Plural
 from services.people import pins
 from services.people.guard import (
     APPROVAL,
@@ -34,20 +35,23 @@ from services.people.guard import (
     clear,
     record_refusal,
 )
+from services.people.sessions import acting_staff
 
-NOT_A_MANAGER = "That PIN is not a manager's: approval refused."
-APPROVALS_LOCKED = (
+NOT_A_MANAGER = N_("That PIN is not a manager's: approval refused.")
+# A wrong PIN that still leaves tries (sign-in, and a PIN asked again).
+TRIES_LEFT = Plural("Wrong PIN. {left} try left.", "Wrong PIN. {left} tries left.", "left")
+APPROVALS_LOCKED = N_(
     "Approvals asked by {name} are locked after too many wrong manager PINs. "
     "Try again in {minutes} min."
 )
-NOW_LOCKED = (
+NOW_LOCKED = N_(
     "That PIN is not a manager's. Approvals asked by {name} are now locked for {minutes} min."
 )
-OWN_PIN_LOCKED = (
+OWN_PIN_LOCKED = N_(
     "{name} is locked out after too many wrong PINs. Try again in {minutes} min "
     "or ask a manager to reset the PIN."
 )
-OWN_PIN_NOW_LOCKED = "Wrong PIN. {name} is now locked out for {minutes} min."
+OWN_PIN_NOW_LOCKED = N_("Wrong PIN. {name} is now locked out for {minutes} min.")
 
 
 class Approval(BaseModel):
@@ -75,6 +79,13 @@ def _managers(store: Store, now: datetime) -> list[tuple[int, str, str]]:
     return [(r.id, r.name, r.pin_hash) for r in rows]
 
 
+def _signed_in(store: Store, staff_id: int) -> None:
+    """Only a live session may spend someone's PIN tries: a bare id could otherwise lock
+    any person's approvals out from anywhere."""
+    with store.read() as s:
+        acting_staff(s, staff_id)
+
+
 def manager_approval(
     store: Store, acting_id: int, pin: object, *, purpose: str, now: datetime | None = None
 ) -> Approval:
@@ -87,6 +98,7 @@ def manager_approval(
     """
     pin = pins.check_pin_format(pin)
     now = now or utcnow()
+    _signed_in(store, acting_id)
     claim = claim_attempt(
         store, acting_id, APPROVAL, locked_message=APPROVALS_LOCKED, now=now, purpose=purpose
     )
@@ -122,7 +134,7 @@ def confirm_own_pin(
     pin: object,
     *,
     purpose: str,
-    refused: str = "Wrong PIN. {left} tries left.",
+    refused: str = TRIES_LEFT,
     refused_action: str = "staff.pin_confirm_refused",
     now: datetime | None = None,
 ) -> str:
@@ -133,6 +145,7 @@ def confirm_own_pin(
     that then changes the PIN can tell whether someone else changed it meanwhile.
     """
     pin = pins.check_pin_format(pin)
+    _signed_in(store, staff_id)
     claim = claim_attempt(
         store, staff_id, SIGN_IN, locked_message=OWN_PIN_LOCKED, now=now, purpose=purpose
     )

@@ -32,6 +32,7 @@ from db.store import Store
 from models import Restaurant, Staff, utcnow
 from services import audit
 from services.errors import DomainError, NotAllowed, NotFound
+from services.people import sessions
 
 
 @dataclass(frozen=True)
@@ -193,6 +194,10 @@ def record_refusal(
                 actor_id=claim.staff_id,
                 until=claim.locked_until.isoformat(),
             )
+            if counter is SIGN_IN:
+                # Locked out of signing in: whoever is signed in as this person on any
+                # tablet is signed out too, so the lockout is not a lockout in name only.
+                sessions.end_all_audited(s, claim.staff_id, "locked_out", actor_id=claim.staff_id)
 
 
 def clear(session: Session, staff_id: int, counter: Counter) -> None:

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Annotated, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
@@ -26,17 +26,19 @@ from db.store import Store
 from models import Role, Staff, StaffRole, utcnow
 from services import audit
 from services.errors import Conflict, DomainError, NotFound
+from services.i18n import N_
+from services.people import sessions
 from services.people.approvals import Approval, manager_approval, still_manager
 from services.people.guard import APPROVAL, SIGN_IN, clear
 from services.people.pins import check_pin_format, hash_pin
 from services.permissions import Action, require
-from services.text import NAME_MAX, RecordId, checked_text, required_text
+from services.text import NAME_MAX, RecordId, Version, checked_text, required_text
 
 STAFF_NUMBER_MAX = 16
 
 
 def _staff_number(value: object) -> str:
-    text = checked_text(value, max_length=STAFF_NUMBER_MAX, required="Give the staff number.")
+    text = checked_text(value, max_length=STAFF_NUMBER_MAX, required=N_("Give the staff number."))
     if not text.replace("-", "").isascii() or not text.replace("-", "").isalnum():
         raise DomainError("A staff number is letters, digits and dashes, like W05.")
     return text.upper()
@@ -57,8 +59,7 @@ def _roles(value: object) -> tuple[Role, ...]:
 StaffNumber = Annotated[str, BeforeValidator(_staff_number)]
 Roles = Annotated[tuple[Role, ...], BeforeValidator(_roles)]
 Pin = Annotated[str, BeforeValidator(check_pin_format)]
-PersonName = Annotated[str, required_text(NAME_MAX, "Give the person's name.")]
-Version = Annotated[int, Field(ge=1)]
+PersonName = Annotated[str, required_text(NAME_MAX, N_("Give the person's name."))]
 
 
 class StaffLine(BaseModel):
@@ -265,6 +266,9 @@ def reset_pin(store: Store, actor_id: int, command: ResetPin) -> StaffLine:
         clear(s, staff.id, SIGN_IN)
         clear(s, staff.id, APPROVAL)
         _record(s, "staff.pin_reset", staff, actor_id, a)
+        # Whoever may have learnt the old PIN is signed out with it (not the manager's own
+        # tablet, if they reset their own PIN here).
+        sessions.end_all_audited(s, staff.id, "pin_reset", actor_id=actor_id, keep=actor_id)
         s.refresh(staff)
         return _line(staff, utcnow())
 
@@ -305,6 +309,7 @@ def deactivate(store: Store, actor_id: int, command: Deactivate) -> StaffLine:
             )
         staff.active = False
         _record(s, "staff.deactivated", staff, actor_id, a)
+        sessions.end_all_audited(s, staff.id, "deactivated", actor_id=actor_id)
         return _line(staff, utcnow())
 
     return _approved(store, actor_id, command, "deactivate_staff", work)

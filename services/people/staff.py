@@ -15,10 +15,17 @@ from db.store import Store
 from models import Role, Staff, StaffRole
 from services import audit
 from services.errors import Conflict, DomainError, NotAllowed, NotFound
-from services.people import pins
-from services.people.approvals import OWN_PIN_LOCKED, OWN_PIN_NOW_LOCKED, confirm_own_pin
+from services.i18n import N_
+from services.people import pins, sessions
+from services.people.approvals import (
+    OWN_PIN_LOCKED,
+    OWN_PIN_NOW_LOCKED,
+    TRIES_LEFT,
+    confirm_own_pin,
+)
 from services.people.guard import APPROVAL, SIGN_IN, claim_attempt, clear, record_refusal, settings
 from services.people.pins import Pin
+from services.people.sessions import Acting
 from services.text import NAME_MAX, RecordId, checked_text, required_text
 
 
@@ -34,9 +41,12 @@ class StaffCard(BaseModel):
 
 
 class SignedIn(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    """Who is signed in on this tablet. `staff_id` is the session's `Acting`: it reads as
+    the person's id, and every service call made with it proves the session is live."""
 
-    staff_id: int
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    staff_id: Acting
     number: str
     name: str
     roles: frozenset[Role]
@@ -47,7 +57,7 @@ class SignedIn(BaseModel):
 
 
 def _staff_number(value: object) -> str:
-    number = checked_text(value, max_length=16, required="Give the staff number.")
+    number = checked_text(value, max_length=16, required=N_("Give the staff number."))
     if not STAFF_NUMBER.fullmatch(number):
         raise DomainError("A staff number is letters, digits and dashes, like W05.")
     return number
@@ -73,7 +83,7 @@ class NewStaff(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     number: StaffNumber
-    name: Annotated[str, required_text(NAME_MAX, "Give the person's name.")]
+    name: Annotated[str, required_text(NAME_MAX, N_("Give the person's name."))]
     roles: Annotated[tuple[Role, ...], BeforeValidator(_roles)]
     pin: Pin
 
@@ -128,7 +138,7 @@ def sign_in(store: Store, command: SignIn, *, now: datetime | None = None) -> Si
         record_refusal(store, claim, SIGN_IN)
         if claim.locked_until is not None:
             raise DomainError(OWN_PIN_NOW_LOCKED, name=claim.name, minutes=claim.minutes)
-        raise DomainError("Wrong PIN. {left} tries left.", left=claim.left)
+        raise DomainError(TRIES_LEFT, left=claim.left)
     with store.write() as s:
         limits = settings(s)
         staff = s.get(Staff, claim.staff_id)
@@ -138,15 +148,17 @@ def sign_in(store: Store, command: SignIn, *, now: datetime | None = None) -> Si
             # Reset on another tablet while this PIN was being checked.
             raise Conflict("The PIN was changed meanwhile: enter the new one.")
         clear(s, staff.id, SIGN_IN)
+        acting = sessions.start(s, staff)
         audit.record(
             s,
             action="staff.signed_in",
             object_type="staff",
             object_id=staff.id,
             actor_id=staff.id,
+            session_id=acting.session_id,
         )
         return SignedIn(
-            staff_id=staff.id,
+            staff_id=acting,
             number=staff.number,
             name=staff.name,
             roles=staff.role_set,
@@ -155,17 +167,35 @@ def sign_in(store: Store, command: SignIn, *, now: datetime | None = None) -> Si
 
 
 def sign_out(store: Store, staff_id: int, command: SignOut) -> None:
+    """End this tablet's session. Signing out of a session that has already ended (the
+    person was locked out or deactivated meanwhile) is not an error: the tablet goes back
+    to sign-in either way."""
     with store.write() as s:
-        if s.get(Staff, staff_id) is None:
-            raise NotFound("Unknown staff member.")
+        try:
+            staff = sessions.acting_staff(s, staff_id)
+        except sessions.SessionEnded:
+            return
+        sessions.end(s, staff_id, command.reason)  # type: ignore[arg-type]
         audit.record(
             s,
             action="staff.signed_out",
             object_type="staff",
-            object_id=staff_id,
-            actor_id=staff_id,
+            object_id=staff.id,
+            actor_id=staff.id,
             reason=command.reason,
+            session_id=staff_id.session_id,  # type: ignore[attr-defined]
         )
+
+
+def session_ended(store: Store, actor: object) -> str | None:
+    """None while this tablet's session holds; else the sentence saying why it ended (the
+    person was locked out, deactivated or given a new PIN on another tablet)."""
+    with store.read() as s:
+        try:
+            sessions.acting_staff(s, actor)
+        except NotAllowed as ended:
+            return ended.message
+    return None
 
 
 def add_staff(
@@ -219,14 +249,16 @@ def reset_pin(
             actor_id=actor_id,
             actor_label=actor_label,
         )
+        sessions.end_all_audited(
+            s, staff.id, "pin_reset", actor_id=actor_id, actor_label=actor_label
+        )
         return _card(staff)
 
 
 def require_role(session: Session, staff_id: int, *roles: Role) -> Staff:
-    """The acting person, if one of their roles allows the action; else NotAllowed."""
-    staff = session.get(Staff, staff_id)
-    if staff is None or not staff.active:
-        raise NotFound("Unknown staff member.")
+    """The acting person, if `staff_id` is their live session and one of their roles allows
+    the action; else NotAllowed."""
+    staff = sessions.acting_staff(session, staff_id)
     if not staff.role_set & set(roles):
         raise NotAllowed(
             "{name} may not do this: it needs the role {roles}.",
@@ -251,7 +283,7 @@ def change_own_pin(store: Store, staff_id: int, command: ChangePin) -> None:
         staff_id,
         command.current_pin,
         purpose="change_pin",
-        refused="The current PIN is wrong; the PIN was not changed.",
+        refused=N_("The current PIN is wrong; the PIN was not changed."),
         refused_action="staff.pin_change_refused",
     )
     new_hash = pins.hash_pin(command.new_pin)

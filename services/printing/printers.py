@@ -18,9 +18,9 @@ import os
 import socket
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from services.errors import DomainError
 
@@ -45,6 +45,13 @@ class PrintOutcomeUnknown(Exception):
     Retrying by itself could print a second ticket, so a person decides."""
 
 
+def _seconds(value: object) -> object:
+    """A printer's timeout is a number of seconds; `true` in a set-up file is not one."""
+    if isinstance(value, bool):
+        raise ValueError("a timeout is a number of seconds")
+    return value
+
+
 class PrinterConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -54,7 +61,7 @@ class PrinterConfig(BaseModel):
     # ascii: any other printer (English names only, everything else as placeholders).
     charset: Literal["gb18030", "ascii"] = "gb18030"
     columns: int = Field(default=48, ge=24, le=64)
-    timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    timeout_seconds: Annotated[float, BeforeValidator(_seconds)] = Field(default=10.0, gt=0, le=120)
 
     @field_validator("address")
     @classmethod

@@ -30,6 +30,7 @@ from models import (
 )
 from services import audit
 from services.errors import Conflict, DomainError, NotFound
+from services.i18n import N_
 from services.permissions import Action, require
 from services.service_day import aware
 from services.serving.board import (
@@ -42,7 +43,7 @@ from services.serving.board import (
     ticket_view,
 )
 from services.serving.firing import bump_marker
-from services.text import Name, RecordId
+from services.text import Name, RecordId, Version
 
 __all__ = [
     "STATIONS",
@@ -61,7 +62,7 @@ __all__ = [
     "rush_ticket",
 ]
 
-CHANGED = (
+CHANGED = N_(
     "This ticket changed on another screen (a void, a recall or a rush); "
     "the board has been reloaded."
 )
@@ -123,14 +124,14 @@ class BumpItem(BaseModel):
 
     ticket_id: RecordId
     line_id: RecordId
-    seen_version: int
+    seen_version: Version
 
 
 class BumpTicket(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     ticket_id: RecordId
-    seen_version: int
+    seen_version: Version
 
 
 class RecallTicket(BaseModel):

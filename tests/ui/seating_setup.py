@@ -17,14 +17,15 @@ from services.floor.guest_input import PartyDetails
 from services.floor.seating import GuestsLeft, SeatParty, advance_party, guests_left, seat_party
 from services.floor.stations import AssignSection, assign_section
 from services.floor.table_reset import CloseTable, close_table
-from services.people.staff import staff_for_sign_in
 from services.service_day import ServiceSlot, current_slot, slots_on
+from tests.demo_data import staff_by_number
 
 MANAGER_PIN = "9999"  # 王建国 Wang Jianguo
 
 
 def staff_ids(store: Store) -> dict[str, int]:
-    return {card.number: card.id for card in staff_for_sign_in(store)}
+    """Everyone, signed in (the services act for sessions)."""
+    return staff_by_number(store)
 
 
 def _recent_services(store: Store, at: datetime) -> list[ServiceSlot]:

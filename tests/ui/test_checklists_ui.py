@@ -312,10 +312,10 @@ def _seed_past_days(store: Store) -> None:
     )
     from services.checklists.sign_off import SignOff, sign_off_run
     from services.checklists.templates import load_templates
-    from services.people.staff import staff_for_sign_in
     from services.service_day import local_today
+    from tests.demo_data import staff_by_number
 
-    ids = {c.number: c.id for c in staff_for_sign_in(store)}
+    ids = staff_by_number(store)
     templates = load_templates()
     with store.read() as s:
         today = local_today(s)

@@ -21,7 +21,7 @@ from services.floor.seating import SeatParty, seat_party
 from services.floor.stations import AssignSection, assign_section
 from services.menu.catalog import SetInStock, set_in_stock
 from services.orders.views import order_view
-from services.people.staff import staff_for_sign_in
+from tests.demo_data import staff_by_number
 from tests.order_support import new_id
 from tests.ui.conftest import Driver
 
@@ -29,7 +29,7 @@ WAITER = ("Zhang Wei", "1111")
 
 
 def _seat_four(store: Store) -> int:
-    staff = {card.number: card.id for card in staff_for_sign_in(store)}
+    staff = staff_by_number(store)
     with store.read() as s:
         table = s.scalar(select(DiningTable.id).where(DiningTable.number == "1"))
         hall = s.scalar(select(Section.id).where(Section.code == "hall"))
@@ -124,7 +124,7 @@ def _take_the_order(ui: Driver) -> None:
     _dish(ui, "mapo_tofu")
     choices = _popup()
     ui.tap(choices.ids.add_button)  # the spice level is required: nothing is added yet
-    assert "Choose 辣度 Spice level for 麻婆豆腐 Mapo tofu." in choices.message
+    assert "Choose Spice level for Mapo tofu." in choices.message
     ui.tap(_popup_button("Mild"))
     ui.screenshot("order-choices-en")
     ui.tap(choices.ids.add_button)
@@ -249,7 +249,7 @@ def test_a_void_clashing_with_another_tablet_reloads_and_says_so(ui: Driver) -> 
 
     party_id = _seat_four(ui.app.store)
     store = ui.app.store
-    staff = {card.number: card.id for card in staff_for_sign_in(store)}
+    staff = staff_by_number(store)
     tea = AddLine(client_line_id=new_id(), party_id=party_id, item_id=_item(store, "jasmine_tea"))
     view = add_line(store, staff["W01"], tea)
     lines = tuple(LineSeen(line_id=li.id, version=li.version) for li in view.lines)
