@@ -172,6 +172,14 @@ _NOUNS: dict[str, tuple[str, str]] = {
     "station_timing": ("station times", "档口时限"),
     "house_account": ("house account", "挂账账户"),
     "restaurant": ("the restaurant", "餐厅"),
+    # Objects with a name of their own, when the row is gone (issue 12: "menu_item 17").
+    "menu_item": ("dish", "菜品"),
+    "order_line": ("order line", "点单行"),
+    "order_send": ("order", "订单"),
+    "dining_table": ("table", "餐桌"),
+    "party": ("party", "客人"),
+    "staff": ("staff member", "员工"),
+    "section_assignment": ("section", "区域"),
 }
 
 
@@ -228,12 +236,39 @@ def _subject(s: Session, e: AuditEvent, detail: dict[str, Any]) -> tuple[str, st
         person = s.get(Staff, number)
         if person is not None:
             return person.name, person.name
+    if kind in ("party_course", "station_ticket") and number is not None:
+        named = _course_subject(s, kind, number)
+        if named is not None:
+            return named
     if kind == "section_assignment":
         section = s.scalar(select(Section).where(Section.code == detail.get("section", "")))
         if section is not None:
             return section.name_en, section.name_zh
     en, zh = _NOUNS.get(kind, (kind.replace("_", " "), kind.replace("_", " ")))
     return (f"{en} {oid}".strip(), f"{zh} {oid}".strip()) if number is not None else (en, zh)
+
+
+def _course_subject(s: Session, kind: str, number: int) -> tuple[str, str] | None:
+    """A course or a kitchen ticket by the course's name and the party's table: "course
+    (Mains, table 3)" rather than "course 41", which is only a row's id."""
+    from models import Course, PartyCourse, StationTicket
+
+    pc_id = number
+    if kind == "station_ticket":
+        ticket = s.get(StationTicket, number)
+        if ticket is None:
+            return None
+        pc_id = ticket.party_course_id
+    row = s.execute(
+        select(PartyCourse.party_id, Course.name_en, Course.name_zh)
+        .join(Course, Course.id == PartyCourse.course_id)
+        .where(PartyCourse.id == pc_id)
+    ).first()
+    if row is None:
+        return None
+    noun_en, noun_zh = _NOUNS[kind]
+    table_en, table_zh = _tables_subject(_party_tables(s, row.party_id))
+    return f"{noun_en} ({row.name_en}, {table_en})", f"{noun_zh}（{row.name_zh}，{table_zh}）"
 
 
 def _day_bounds(s: Session, day: date) -> tuple[datetime, datetime]:

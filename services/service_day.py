@@ -35,7 +35,8 @@ class ServiceSlot(BaseModel):
 
     @property
     def label(self) -> str:
-        # Service layer messages cannot know the reader's language: give both names.
+        # Both names, for logs and paper. A message gives {service} and {service_zh}
+        # (services.text.both) and the screen shows the reader's one.
         return f"{self.name_en} {self.name_zh}".strip()
 
     @property

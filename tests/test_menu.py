@@ -98,10 +98,7 @@ def test_supervisor_86s_a_dish_and_brings_it_back_audited(demo: Store) -> None:
         menu.SetInStock(item_id=duck, in_stock=False, reason="last duck went at 19:40"),
     )
     assert view.in_stock is False
-    assert (
-        refusal(demo, "peking_duck_half")
-        == "北京烤鸭（半只） Peking duck, half, with pancakes is sold out (86)."
-    )
+    assert refusal(demo, "peking_duck_half") == "Peking duck, half, with pancakes is sold out (86)."
     # Still on the menu (marked), so the waiter can tell the guest.
     mains = next(c for c in menu.menu(demo) if c.code == "main")
     assert not next(i for i in mains.items if i.id == duck).in_stock
@@ -216,16 +213,24 @@ def test_unknown_and_retired_dishes_are_refused(demo: Store) -> None:
         assert tofu is not None
         tofu.active = False
     assert refusal(demo, "century_egg_tofu") == (
-        "皮蛋豆腐 Century egg with silken tofu is no longer on the menu."
+        "Century egg with silken tofu is no longer on the menu."
     )
 
 
 def test_a_required_choice_must_be_made_and_the_message_names_it(demo: Store) -> None:
-    assert refusal(demo, "xiaolongbao") == (
-        "Choose 蘸料 Dipping sauce for 鲜肉小笼包（8只） Shanghai soup dumplings (8)."
-    )
+    assert refusal(demo, "xiaolongbao") == "Choose Dipping sauce for Shanghai soup dumplings (8)."
     assert refusal(demo, "black_pepper_beef") == (
-        "Choose 熟度 Doneness for 黑椒牛仔粒 Wok-fried beef cubes with black pepper."
+        "Choose Doneness for Wok-fried beef cubes with black pepper."
+    )
+    # The Chinese names come as fields of their own, for a Chinese screen to show
+    # (issue 12: never "Choose 蘸料 Dipping sauce for…" in one sentence).
+    with demo.read() as s, pytest.raises(DomainError) as caught:
+        menu.check_line_choice(s, item_id(demo, "xiaolongbao"), 1, [])
+    fields = caught.value.params
+    assert (fields["group"], fields["group_zh"]) == ("Dipping sauce", "蘸料")
+    assert (fields["name"], fields["name_zh"]) == (
+        "Shanghai soup dumplings (8)",
+        "鲜肉小笼包（8只）",
     )
 
 
@@ -233,7 +238,7 @@ def test_a_choice_belonging_to_another_dish_is_refused(demo: Store) -> None:
     sauce = modifier_id(demo, "dipping_sauce", "chili_oil")
     spice = modifier_id(demo, "spice_level", "mild")
     assert refusal(demo, "xiaolongbao", 1, sauce, spice) == (
-        "微辣 Mild does not go with 鲜肉小笼包（8只） Shanghai soup dumplings (8)."
+        "Mild does not go with Shanghai soup dumplings (8)."
     )
     with demo.read() as s, pytest.raises(NotFound, match="That choice is not on the menu"):
         menu.check_line_choice(s, item_id(demo, "steamed_rice"), 1, [999_999])
@@ -243,10 +248,10 @@ def test_too_many_or_repeated_choices_are_refused(demo: Store) -> None:
     chili = modifier_id(demo, "dipping_sauce", "chili_oil")
     vinegar = modifier_id(demo, "dipping_sauce", "ginger_vinegar")
     assert refusal(demo, "shengjian_bao", 1, chili, vinegar) == (
-        "Choose at most 1 of 蘸料 Dipping sauce for 生煎包（4只） Pan-fried pork buns (4)."
+        "Choose at most 1 of Dipping sauce for Pan-fried pork buns (4)."
     )
     assert refusal(demo, "shengjian_bao", 1, chili, chili) == (
-        "红油 Chili oil was chosen twice for 生煎包（4只） Pan-fried pork buns (4)."
+        "Chili oil was chosen twice for Pan-fried pork buns (4)."
     )
 
 

@@ -170,12 +170,12 @@ BAD_INPUT: list[tuple[str, dict[str, Any], str]] = [
         {"note": "no ice\x1b@"},
         "The text holds invisible control characters: type it again.",
     ),
-    ("no sauce", {"code": "xiaolongbao"}, "Choose 蘸料 Dipping sauce for 鲜肉小笼包（8只）"),
+    ("no sauce", {"code": "xiaolongbao"}, "Choose Dipping sauce for Shanghai soup dumplings (8)."),
     ("unknown dish", {"code": "__unknown__"}, "That dish is not on the menu."),
     (
         "86",
         {"sold_out": True},
-        "北京烤鸭（半只） Peking duck, half, with pancakes is sold out (86).",
+        "Peking duck, half, with pancakes is sold out (86).",
     ),
     ("foreign choice", {"foreign": True}, "does not go with"),
     ("unknown course", {"course_id": 9999}, "That course is not on the menu."),
@@ -239,7 +239,7 @@ def test_changing_the_choices_of_a_new_line_reprices_it(dining: Dining) -> None:
     assert [m.name_en for m in changed.modifiers] == ["Sesame paste"]
     assert (changed.unit_price_minor, changed.total_minor) == (3500, 7000)
     before = dining.snapshot()
-    with pytest.raises(DomainError, match="Choose 蘸料 Dipping sauce"):
+    with pytest.raises(DomainError, match="Choose Dipping sauce for Shanghai soup dumplings"):
         change_line(
             dining.store,
             dining.waiter,

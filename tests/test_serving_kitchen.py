@@ -97,6 +97,7 @@ def test_a_ticket_shows_what_the_cooks_need(serving: Serving) -> None:
     assert hot.order_ref == f"{serving.party_id}-1" and hot.course_name_zh == "热菜"
     (fish,) = hot.items
     assert fish.seat == 3 and fish.hot and fish.choices == ["Mild 微辣"]
+    assert fish.choice_names == [("Mild", "微辣")]  # a screen shows the reader's one
     assert "fish" in fish.allergens and not fish.voided and not fish.ready
     assert hot.age_seconds == 11 * 60 and hot.age_level == "amber"  # 10 min by default
     assert serving.ticket("hot_kitchen", at(26)).age_level == "red"  # 20 min by default

@@ -5,11 +5,11 @@ my-tables screens so a table reads the same on every tablet."""
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 from datetime import datetime
 
 from services.floor.plan import STATE_WORDS, TableState
+from services.i18n import Plural
 
 Colour = tuple[float, float, float, float]
 
@@ -31,8 +31,6 @@ LIGHT_TEXT: Colour = (1, 1, 1, 1)
 # Out of service: the dark tile says "not in use"; its words stay readable (9:1 on it).
 DIM_TEXT: Colour = (0.85, 0.86, 0.88, 1)
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
-
 
 def text_colour(state: TableState) -> Colour:
     if state == TableState.BILL_REQUESTED:
@@ -46,12 +44,14 @@ def state_word(state: TableState, tr: Callable[..., str]) -> str:
     return tr(STATE_WORDS[state])
 
 
-def short_name(name: str, lang: str) -> str:
-    """ "张伟 Zhang Wei" as 张伟 in Chinese and Zhang Wei in English; other names whole."""
-    first, _, rest = name.partition(" ")
-    if rest and _CJK.search(first) and not _CJK.search(rest):
-        return first if lang == "zh" else rest
-    return name
+def person_name(name: str) -> str:
+    """A person's name, one way on every screen and in both languages: whole, as the
+    staff list holds it ("张伟 Zhang Wei", or "Chen Hao" for one who has one name), as the
+    sign-in cards, messages and printed tickets show it (issue 12: some screens showed
+    "Zhang Wei", others "张伟 Zhang Wei"). Never cut to one script: a cook and a cashier
+    must read the same name for the same person. Every screen shows people through here
+    (tests/test_name_rule.py)."""
+    return " ".join(name.split())
 
 
 def minutes_since(moment: datetime | None, now: datetime) -> int:
@@ -66,8 +66,8 @@ def plain(text: str) -> str:
 
 
 def guests(count: int, tr: Callable[..., str]) -> str:
-    return tr("1 guest") if count == 1 else tr("{size} guests", size=count)
+    return tr(Plural("{size} guest", "{size} guests", "size"), size=count)
 
 
 def children(count: int, tr: Callable[..., str]) -> str:
-    return tr("1 child") if count == 1 else tr("{count} children", count=count)
+    return tr(Plural("{count} child", "{count} children", "count"), count=count)

@@ -19,6 +19,7 @@ from db.store import Store
 from models import AccountSigner, Bill, HouseAccount, Payment, Staff
 from services import audit
 from services.errors import DomainError, NotFound
+from services.i18n import N_
 from services.orders.views import staff_label
 from services.permissions import Action, require
 from services.service_day import restaurant_zone
@@ -228,7 +229,7 @@ class ChangeSigner(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     account_id: RecordId
-    name: Annotated[str, required_text(80, "Write the signer's name as on the account.")]
+    name: Annotated[str, required_text(80, N_("Write the signer's name as on the account."))]
     active: Flag = True
 
 

@@ -44,12 +44,13 @@ from services.billing.ledger import (
 from services.billing.splits import SplitKind
 from services.errors import DomainError, NotFound
 from services.floor.seating import advance_party
+from services.i18n import N_
 from services.orders.views import table_label
 from services.permissions import Action, require
 from services.service_day import aware
 from services.text import RecordId
 
-NOT_ASKED = (
+NOT_ASKED = N_(
     "The guests have not asked for the bill: it is never brought before they ask (第6条 13)."
 )
 

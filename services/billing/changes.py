@@ -29,13 +29,14 @@ from services.billing.ledger import (
 )
 from services.billing.splits import MAX_AMOUNT_MINOR, SplitPlan
 from services.errors import DomainError
+from services.i18n import N_
 from services.people.approvals import manager_approval, still_manager
 from services.permissions import Action, require
 from services.text import REASON_MAX, RecordId, required_text
 
 # A client-made id: a uuid, as the tablet makes it.
 ClientId = Annotated[str, Field(pattern=r"^[A-Za-z0-9-]{8,40}$")]
-SETTLED = "This bill is settled: a manager reopens it before it can change."
+SETTLED = N_("This bill is settled: a manager reopens it before it can change.")
 
 
 class DiscountKind(StrEnum):
@@ -64,7 +65,7 @@ class GiveDiscount(BaseModel):
     percent_bp: Annotated[int | None, BeforeValidator(_whole)] = None
     amount_minor: Annotated[int | None, BeforeValidator(_whole)] = None
     reason: Annotated[
-        str, required_text(REASON_MAX, "Say why the discount is given: it is on the record.")
+        str, required_text(REASON_MAX, N_("Say why the discount is given: it is on the record."))
     ]
     manager_pin: object = None
 

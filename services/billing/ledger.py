@@ -32,10 +32,11 @@ from services import audit
 from services.billing.amounts import BillAmounts, BillSettings, DiscountIn, LineIn, compute_bill
 from services.billing.splits import SplitKind, SplitPlan, plan_parts
 from services.errors import Conflict, DomainError, NotFound
+from services.i18n import N_
 from services.orders.views import order_in
 
-NO_RESTAURANT = "This database holds no restaurant yet: load one first."
-BILL_CHANGED = "This bill was just changed on another tablet; it has been reloaded: look again."
+NO_RESTAURANT = N_("This database holds no restaurant yet: load one first.")
+BILL_CHANGED = N_("This bill was just changed on another tablet; it has been reloaded: look again.")
 
 
 @contextmanager

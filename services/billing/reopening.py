@@ -27,11 +27,12 @@ from services.billing.ledger import (
 from services.billing.payments import settle_if_paid
 from services.billing.tenders import ClientId, Money, refuse_card_numbers
 from services.errors import Conflict, DomainError, NotFound
+from services.i18n import N_
 from services.people.approvals import manager_approval, still_manager
 from services.permissions import Action, require
 from services.text import REASON_MAX, RecordId, required_text
 
-Why = Annotated[str, required_text(REASON_MAX, "Say why: it goes on the record.")]
+Why = Annotated[str, required_text(REASON_MAX, N_("Say why: it goes on the record."))]
 
 
 class ReopenBill(BaseModel):

@@ -17,10 +17,11 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field
 
 from services.errors import DomainError
+from services.i18n import N_
 
 MAX_TENDER_MINOR = 10_000_000
 CARD_NUMBER = re.compile(r"(?<!\d)(?<!\d[ -])\d(?:[ -]?\d){11,18}(?![ -]?\d)")
-CARD_NUMBER_REFUSED = (
+CARD_NUMBER_REFUSED = N_(
     "That looks like a full card number: it is never typed or kept, only its last 4 digits."
 )
 # A client-made id: a uuid, as the tablet makes it (never typed by a person).

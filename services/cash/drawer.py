@@ -28,12 +28,13 @@ from services import audit
 from services.billing.tenders import ClientId, Money
 from services.cash.counts import CashCount, CountLine, count_lines, loaded, stored, value_of
 from services.errors import Conflict, DomainError, NotAllowed, NotFound
+from services.i18n import N_
 from services.permissions import Action, require
 from services.text import Reason, RecordId, required_text
 
-ALREADY_OPEN = "You have a drawer open already: close it before opening another."
-CLOSED = "This drawer is closed: nothing more can be changed on it."
-CHANGED = "Someone else changed this drawer first: look at it again."
+ALREADY_OPEN = N_("You have a drawer open already: close it before opening another.")
+CLOSED = N_("This drawer is closed: nothing more can be changed on it.")
+CHANGED = N_("Someone else changed this drawer first: look at it again.")
 
 
 class OpenDrawer(BaseModel):
@@ -57,7 +58,7 @@ class CashInOut(BaseModel):
     drawer_id: RecordId
     kind: MovementKind
     amount_minor: Money
-    reason: Annotated[str, required_text(500, "Write why the cash went in or out.")]
+    reason: Annotated[str, required_text(500, N_("Write why the cash went in or out."))]
 
 
 class CloseDrawer(BaseModel):

@@ -13,10 +13,11 @@ from db.store import Store
 from models import CashSetting
 from services import audit
 from services.errors import Conflict
+from services.i18n import N_
 from services.permissions import Action, require
 from services.text import Flag
 
-SETTINGS_CHANGED = "Someone else changed the cash settings first: look at them again."
+SETTINGS_CHANGED = N_("Someone else changed the cash settings first: look at them again.")
 
 
 class CashSettings(BaseModel):

@@ -23,6 +23,7 @@ from models import (
 )
 from services import audit
 from services.errors import Conflict, DomainError, NotFound
+from services.i18n import N_
 from services.permissions import Action, require
 from services.text import NOTE_MAX, RecordId, required_text
 
@@ -55,7 +56,8 @@ class ResolveEscalation(BaseModel):
 
     escalation_id: RecordId
     note: Annotated[
-        str, required_text(NOTE_MAX, "Write a note saying how it was resolved.", multi_line=True)
+        str,
+        required_text(NOTE_MAX, N_("Write a note saying how it was resolved."), multi_line=True),
     ]
 
 

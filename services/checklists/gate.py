@@ -26,8 +26,10 @@ from models import (
 )
 from services import audit
 from services.checklists.templates import ChecklistKind
-from services.errors import Conflict, DomainError, NotFound
+from services.errors import Conflict, DomainError
+from services.i18n import N_
 from services.people.approvals import manager_approval, still_manager
+from services.people.sessions import acting_staff
 from services.service_day import ServiceSlot, current_slot
 from services.text import REASON_MAX, required_text
 
@@ -128,7 +130,7 @@ def gate_status(session: Session, at: datetime | None = None) -> GateStatus:
     slot = current_slot(session, at)
     if slot is None:
         return GateStatus(
-            open=False, why="Seating is closed: no service periods are set up.", why_params={}
+            open=False, why=N_("Seating is closed: no service periods are set up."), why_params={}
         )
     where = {
         "service_code": slot.code,
@@ -136,13 +138,19 @@ def gate_status(session: Session, at: datetime | None = None) -> GateStatus:
         "service_name_zh": slot.name_zh,
         "service_date": slot.service_date,
     }
-    fields: dict[str, Any] = {"service": slot.label, "date": slot.service_date.isoformat()}
+    # Both names as fields of their own: the screen shows the reader's (issue 12: never
+    # "2026-12-02 Lunch 午市 的餐前检查" on a Chinese screen).
+    fields: dict[str, Any] = {
+        "service": slot.name_en,
+        "service_zh": slot.name_zh,
+        "date": slot.service_date.isoformat(),
+    }
     override = _find_override(session, slot)
     if override is not None:
         info = override_info(session, override, slot)
         return GateStatus(
             open=True,
-            why="Seating is open for {service}: manager {manager} overrode the inspection.",
+            why=N_("Seating is open for {service}: manager {manager} overrode the inspection."),
             why_params={**fields, "manager": info.manager},
             override=info,
             **where,
@@ -151,8 +159,10 @@ def gate_status(session: Session, at: datetime | None = None) -> GateStatus:
     if not runs:
         return GateStatus(
             open=False,
-            why="Seating is closed: the pre-service inspection for {service} on {date} "
-            "has not been started.",
+            why=N_(
+                "Seating is closed: the pre-service inspection for {service} on {date} "
+                "has not been started."
+            ),
             why_params=fields,
             **where,
         )
@@ -161,8 +171,10 @@ def gate_status(session: Session, at: datetime | None = None) -> GateStatus:
         done, total = _progress(session, unsigned[0])
         return GateStatus(
             open=False,
-            why="Seating is closed: the pre-service inspection for {service} on {date} "
-            "is not signed off yet ({done} of {total} ticked).",
+            why=N_(
+                "Seating is closed: the pre-service inspection for {service} on {date} "
+                "is not signed off yet ({done} of {total} ticked)."
+            ),
             why_params={**fields, "done": done, "total": total},
             **where,
         )
@@ -171,7 +183,9 @@ def gate_status(session: Session, at: datetime | None = None) -> GateStatus:
     signer_name = signer.name if signer else ""
     return GateStatus(
         open=True,
-        why="Seating is open for {service}: the pre-service inspection was signed off by {name}.",
+        why=N_(
+            "Seating is open for {service}: the pre-service inspection was signed off by {name}."
+        ),
         why_params={**fields, "name": signer_name},
         signed_by=signer_name,
         signed_at=last.signed_at,
@@ -205,7 +219,7 @@ class OverrideSeatingGate(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     manager_pin: Annotated[str, BeforeValidator(_typed_pin)]
-    reason: Annotated[str, required_text(REASON_MAX, "Write a reason.")]
+    reason: Annotated[str, required_text(REASON_MAX, N_("Write a reason."))]
 
 
 def override_seating_gate(
@@ -220,16 +234,19 @@ def override_seating_gate(
     )
     try:
         with store.write() as s:
-            actor = s.get(Staff, actor_id)
-            if actor is None or not actor.active:
-                raise NotFound("Unknown staff member.")
+            # Anyone signed in may ask; the manager's PIN is the permission.
+            actor = acting_staff(s, actor_id)
             manager = still_manager(s, approval.manager_id)
             slot = current_slot(s, at)
             if slot is None:
                 raise DomainError("Seating is closed: no service periods are set up.")
             status = gate_status(s, at)
             if status.open:
-                raise DomainError("Seating is already open for {service}.", service=slot.label)
+                raise DomainError(
+                    "Seating is already open for {service}.",
+                    service=slot.name_en,
+                    service_zh=slot.name_zh,
+                )
             row = SeatingGateOverride(
                 service_period_id=slot.period_id,
                 service_date=slot.service_date,

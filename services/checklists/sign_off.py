@@ -14,6 +14,7 @@ from services import audit
 from services.checklists.runs import find_run, refuse_if_signed, stale_run
 from services.checklists.views import RunView, build_run_view
 from services.errors import DomainError
+from services.i18n import N_, Plural
 from services.people.approvals import confirm_own_pin
 from services.permissions import Action, require
 from services.text import RecordId
@@ -38,7 +39,7 @@ def sign_off_run(
         actor_id,
         command.pin,
         purpose="checklist_sign_off",
-        refused="That is not the PIN of {name}: the checklist was not signed off.",
+        refused=N_("That is not the PIN of {name}: the checklist was not signed off."),
         refused_action="checklist.sign_off_pin_refused",
     )
     try:
@@ -49,8 +50,13 @@ def sign_off_run(
             view = build_run_view(s, run)
             if view.done < view.total:
                 raise DomainError(
-                    "{left} of {total} items are not answered yet: answer every item "
-                    "before signing off.",
+                    Plural(
+                        "{left} of {total} items is not answered yet: answer every item "
+                        "before signing off.",
+                        "{left} of {total} items are not answered yet: answer every item "
+                        "before signing off.",
+                        "left",
+                    ),
                     left=view.total - view.done,
                     total=view.total,
                 )

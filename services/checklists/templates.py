@@ -28,12 +28,13 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from services.errors import DomainError
+from services.i18n import N_
 
 DEFAULT_FOLDER = Path(__file__).resolve().parents[2] / "checklists"
 
 # The two message shapes, kept as constants so the catalogue can translate them.
-FILE_PROBLEM = "Checklist template {file}: {reason}"
-ITEM_PROBLEM = "Checklist template {file}: {item}: {reason}"
+FILE_PROBLEM = N_("Checklist template {file}: {reason}")
+ITEM_PROBLEM = N_("Checklist template {file}: {item}: {reason}")
 
 
 class ChecklistKind(StrEnum):

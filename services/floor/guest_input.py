@@ -14,6 +14,7 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
 
 from services.errors import DomainError
+from services.i18n import Plural
 from services.text import ID_MAX, Count, Flag, Name, text_within
 
 # Beyond any dining room; the store then checks the restaurant's own seat count.
@@ -71,7 +72,11 @@ class PartyDetails(BaseModel):
     def _children_fit(self) -> PartyDetails:
         if self.children > self.size:
             raise DomainError(
-                "{children} children cannot be in a party of {size}.",
+                Plural(
+                    "{children} child cannot be in a party of {size}.",
+                    "{children} children cannot be in a party of {size}.",
+                    "children",
+                ),
                 children=self.children,
                 size=self.size,
             )

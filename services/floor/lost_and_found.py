@@ -14,6 +14,7 @@ from db.store import Store
 from models import FoundItem, Staff, StaffRole
 from services import audit
 from services.errors import Conflict, NotFound
+from services.i18n import N_
 from services.permissions import Action, require, roles_for
 from services.service_day import aware
 from services.text import NAME_MAX, RecordId, required_text
@@ -88,7 +89,9 @@ class ReturnItem(BaseModel):
 
     item_id: RecordId
     # Name, phone or room number, as the supervisor writes it.
-    returned_to: Annotated[str, required_text(NAME_MAX, "Write who the item was given back to.")]
+    returned_to: Annotated[
+        str, required_text(NAME_MAX, N_("Write who the item was given back to."))
+    ]
 
 
 def return_item(

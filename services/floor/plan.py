@@ -29,6 +29,7 @@ from models import (
     TableOccupancy,
 )
 from services.floor.stations import StationStatus, service_now, station_status
+from services.i18n import N_
 from services.service_day import ServiceSlot, aware
 
 
@@ -43,16 +44,16 @@ class TableState(enum.StrEnum):
     OUT_OF_SERVICE = "out_of_service"
 
 
-# English words for each state; screens translate them (assets/i18n/zh/seating.json).
+# English words for each state; screens translate them (marked N_ for the extractor).
 STATE_WORDS: dict[TableState, str] = {
-    TableState.FREE: "Free",
-    TableState.SEATED: "Seated",
-    TableState.ORDERED: "Ordered",
-    TableState.EATING: "Eating",
-    TableState.BILL_REQUESTED: "Bill requested",
-    TableState.PAID: "Paid",
-    TableState.NEEDS_RESET: "Needs reset",
-    TableState.OUT_OF_SERVICE: "Out of service",
+    TableState.FREE: N_("Free"),
+    TableState.SEATED: N_("Seated"),
+    TableState.ORDERED: N_("Ordered"),
+    TableState.EATING: N_("Eating"),
+    TableState.BILL_REQUESTED: N_("Bill requested"),
+    TableState.PAID: N_("Paid"),
+    TableState.NEEDS_RESET: N_("Needs reset"),
+    TableState.OUT_OF_SERVICE: N_("Out of service"),
 }
 
 

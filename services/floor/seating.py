@@ -81,7 +81,8 @@ def _section_waiter(
         raise DomainError(
             "Nobody works the section {section} this service: ask the supervisor to assign "
             "a waiter first.",
-            section=f"{section.name_en} {section.name_zh}",
+            section=section.name_en,
+            section_zh=section.name_zh,
         )
     return waiter
 

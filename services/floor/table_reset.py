@@ -15,6 +15,7 @@ from db.store import Store
 from models import DiningTable, FoundItem, Staff, TableClosure, TableOccupancy
 from services import audit
 from services.errors import DomainError, NotFound
+from services.i18n import N_
 from services.permissions import Action, allowed, require
 from services.service_day import aware
 from services.text import Flag, RecordId, text_within
@@ -25,9 +26,9 @@ MAX_FOUND = 20
 DESCRIPTION_MAX = 200
 CLOSURE_REASON_MAX = 200
 
-Description = Annotated[str, text_within(DESCRIPTION_MAX, required="Say what was found.")]
+Description = Annotated[str, text_within(DESCRIPTION_MAX, required=N_("Say what was found."))]
 ClosureReason = Annotated[
-    str, text_within(CLOSURE_REASON_MAX, required="Write why the table is out of service.")
+    str, text_within(CLOSURE_REASON_MAX, required=N_("Write why the table is out of service."))
 ]
 
 

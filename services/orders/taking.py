@@ -25,6 +25,7 @@ from db.store import Store
 from models import Course, OrderLine, Party, PartyStage
 from services import audit
 from services.errors import Conflict, DomainError, NotFound
+from services.i18n import N_, Plural
 from services.menu.catalog import CheckedLine, check_line_choice, check_note, check_quantity
 from services.orders.views import ORDERING_STAGES, OrderView, order_in
 from services.permissions import Action, require
@@ -33,7 +34,7 @@ from services.text import RecordId
 
 # Who takes orders: the waiters, and the supervisor or manager helping out on the floor.
 MAX_SEAT = 99
-LINE_CHANGED = "This line was just changed on another tablet; the order has been reloaded."
+LINE_CHANGED = N_("This line was just changed on another tablet; the order has been reloaded.")
 # A client-made id: a uuid, as the tablet makes it (never typed by a person).
 ClientId = Annotated[str, Field(pattern=r"^[A-Za-z0-9-]{8,40}$")]
 
@@ -124,7 +125,11 @@ def line_to_change(session: Session, line_id: int, version: int) -> OrderLine:
 def check_seat(party: Party, seat: int | None) -> None:
     if seat is not None and seat > party.size:
         raise DomainError(
-            "Seat {seat} is not at this table: the party has {size} guests.",
+            Plural(
+                "Seat {seat} is not at this table: the party has {size} guest.",
+                "Seat {seat} is not at this table: the party has {size} guests.",
+                "size",
+            ),
             seat=seat,
             size=party.size,
         )

@@ -23,6 +23,7 @@ from db.store import Store
 from models import PrintJob, PrintKind, PrintState, utcnow
 from services import audit
 from services.errors import Conflict, DomainError, NotFound
+from services.i18n import N_
 from services.permissions import Action, require
 from services.printing.receipts import BillDocument
 from services.printing.reports import DayReportDocument
@@ -38,12 +39,12 @@ OPEN_STATES = (PrintState.QUEUED, PrintState.SENDING, PrintState.UNCERTAIN)
 
 # Why a job is not on paper yet, as the spooler records it: an English sentence and its
 # fields, stored as JSON in last_error and translated by the screen that shows it.
-NO_PRINTER = "No printer is set up for {station}."
-CANNOT_LAY_OUT = "This job cannot be laid out: {detail}"
-UNREACHABLE = "The printer did not answer: {detail}"
-STOPPED_MID_JOB = "The printer stopped in the middle of this job: {detail}"
-APP_STOPPED = "The app stopped while this job was printing."
-TABLET_GONE = "The tablet printing this job stopped answering."
+NO_PRINTER = N_("No printer is set up for {station}.")
+CANNOT_LAY_OUT = N_("This job cannot be laid out: {detail}")
+UNREACHABLE = N_("The printer did not answer: {detail}")
+STOPPED_MID_JOB = N_("The printer stopped in the middle of this job: {detail}")
+APP_STOPPED = N_("The app stopped while this job was printing.")
+TABLET_GONE = N_("The tablet printing this job stopped answering.")
 PRINT_ERRORS = (NO_PRINTER, CANNOT_LAY_OUT, UNREACHABLE, STOPPED_MID_JOB, APP_STOPPED, TABLET_GONE)
 
 

@@ -32,6 +32,7 @@ from models import (
 )
 from services.billing.setup import BillingData
 from services.errors import DomainError
+from services.i18n import N_
 from services.people.pins import PIN_PATTERN
 
 DEMO_FOLDER = Path(__file__).resolve().parents[2] / "assets" / "demo"
@@ -57,10 +58,10 @@ class DemoDataError(DomainError):
         self.problems = list(problems) or [(field, reason)]
         if field:
             super().__init__(
-                "Demo data {file}: {field}: {reason}", file=file, field=field, reason=reason
+                N_("Demo data {file}: {field}: {reason}"), file=file, field=field, reason=reason
             )
         else:
-            super().__init__("Demo data {file}: {reason}", file=file, reason=reason)
+            super().__init__(N_("Demo data {file}: {reason}"), file=file, reason=reason)
 
 
 # ---- field types ----------------------------------------------------------------------------

@@ -47,6 +47,8 @@ class KitchenItem(BaseModel):
     quantity: int
     seat: int | None
     choices: list[str]  # as printed: "Dried plums 话梅"
+    # The same choices as (English, Chinese) pairs: a screen shows the reader's one.
+    choice_names: list[tuple[str, str]] = []
     note: str
     allergens: list[str]
     hot: bool
@@ -115,8 +117,12 @@ def tables_now(session: Session, party_ids: set[int]) -> dict[int, str]:
     return {pid: " + ".join(sorted(n, key=number_key)) for pid, n in numbers.items()}
 
 
+def _choice_names(modifiers: str) -> list[tuple[str, str]]:
+    return [(m["name_en"], m.get("name_zh", "")) for m in json.loads(modifiers)]
+
+
 def _choices(modifiers: str) -> list[str]:
-    return [f"{m['name_en']} {m.get('name_zh', '')}".strip() for m in json.loads(modifiers)]
+    return [f"{en} {zh}".strip() for en, zh in _choice_names(modifiers)]
 
 
 def load_tickets(
@@ -157,6 +163,7 @@ def load_tickets(
                 quantity=line.quantity,
                 seat=line.seat,
                 choices=_choices(line.modifiers),
+                choice_names=_choice_names(line.modifiers),
                 note=line.note,
                 allergens=[a for a in line.allergens.split(",") if a],
                 hot=bool(hot),

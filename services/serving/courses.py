@@ -40,7 +40,7 @@ from services.serving.firing import (
     fire_party_course,
     print_tickets,
 )
-from services.text import Flag, RecordId
+from services.text import Flag, RecordId, both
 
 
 class CourseState(StrEnum):
@@ -73,8 +73,9 @@ class CourseView(BaseModel):
     late_ready_at: datetime | None = None
 
 
-def course_label(course: Course) -> str:
-    return f"{course.name_en} {course.name_zh}"
+def course_label(course: Course) -> dict[str, str]:
+    """The course as message fields, {course} and {course_zh}: the screen picks one."""
+    return both("course", course.name_en, course.name_zh)
 
 
 def course_views_in(session: Session, party: Party) -> list[CourseView]:
@@ -241,12 +242,12 @@ def fire_course(
         party = ordering_party(s, command.party_id)
         pc, course = _party_course(s, party.id, command.course_id)
         if pc.state != CourseStage.HELD:
-            raise DomainError("{course} has already been fired.", course=course_label(course))
+            raise DomainError("{course} has already been fired.", **course_label(course))
         tickets = fire_party_course(s, pc, party, actor.id, at)
         if not tickets:
             raise DomainError(
                 "Nothing is left to cook in {course}: every dish of it was voided.",
-                course=course_label(course),
+                **course_label(course),
             )
         if command.rush:
             for ticket in tickets:
@@ -297,11 +298,11 @@ def mark_served(
             )
         ).all()
         if pc.state == CourseStage.HELD:
-            raise DomainError("{course} has not been fired yet: fire it first.", course=label)
+            raise DomainError("{course} has not been fired yet: fire it first.", **label)
         if pc.state == CourseStage.FIRED:
-            raise DomainError("{course} is not ready at the pass yet.", course=label)
+            raise DomainError("{course} is not ready at the pass yet.", **label)
         if pc.state == CourseStage.SERVED and not waiting:
-            raise DomainError("{course} has already been served.", course=label)
+            raise DomainError("{course} has already been served.", **label)
         late = pc.state == CourseStage.SERVED
         for ticket in waiting:
             ticket.served_at = at
@@ -311,7 +312,7 @@ def mark_served(
             pc.served_by_id = actor.id
         stage = PartyStage(party.stage)
         if stage == PartyStage.ORDERED:
-            stage = advance_party(s, party.id, PartyStage.EATING, actor_id=actor.id)
+            stage = advance_party(s, party.id, PartyStage.EATING, actor_id=actor_id)
         audit.record(
             s,
             action="course.served",

@@ -46,7 +46,7 @@ def rush_course(
         label = course_label(course)
         if pc.state == CourseStage.HELD:
             raise DomainError(
-                "{course} has not been fired yet: fire it with a rush instead.", course=label
+                "{course} has not been fired yet: fire it with a rush instead.", **label
             )
         tickets = s.scalars(
             select(StationTicket)
@@ -56,7 +56,7 @@ def rush_course(
             .execution_options(populate_existing=True)
         ).all()
         if not tickets:
-            raise DomainError("{course} is already ready at the pass.", course=label)
+            raise DomainError("{course} is already ready at the pass.", **label)
         rushed = [t for t in tickets if not t.rush]
         for ticket in rushed:
             rush_one(s, ticket, actor, command.asked_by, at)

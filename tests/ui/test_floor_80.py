@@ -110,7 +110,7 @@ def test_eighty_tables_are_readable_on_one_tablet_screen(ui: Driver) -> None:
         if table.party_id is not None:
             # Guests and minutes, and the waiter by name or by number.
             assert len(lines) >= 3 and f"{table.party_size}" in lines[2], lines
-            name = table_look.short_name(table.waiter_name, "en")
+            name = table_look.person_name(table.waiter_name)
             assert name in tile.text or table.waiter_number in tile.text, lines
         elif table.state != "free":
             assert len(lines) >= 3, lines
