@@ -11,6 +11,7 @@ from screens.registry import tiles_for
 from screens.serving import notice
 from screens.widgets import attention
 from screens.widgets.base import TablesideScreen
+from screens.widgets.theme import TYPE
 
 _ = attention  # imported for its Factory registration, used by home.kv
 
@@ -61,7 +62,7 @@ class HomeScreen(TablesideScreen):
         tr = self.app.localizer._
         for entry in tiles_for(user.roles):
             tile = HomeTile(
-                text=tr(entry.title), size_hint_y=None, height=dp(128), font_size="22sp"
+                text=tr(entry.title), size_hint_y=None, height=dp(128), font_size=TYPE.title
             )
             tile.screen_name = entry.name
             tile.bind(on_release=lambda _b, name=entry.name: self.app.open_screen(name))

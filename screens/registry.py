@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from services.i18n import N_
 from services.permissions import Action, Role, allowed, roles_for
 
 
@@ -27,18 +28,24 @@ class ScreenEntry:
 
 
 HOME_TILES: tuple[ScreenEntry, ...] = (
-    ScreenEntry("floor", "Floor plan", Action.SEAT_PARTY, "floor.plan", "FloorScreen"),
-    ScreenEntry("greeting", "Greet a party", Action.SEAT_PARTY, "floor.greeting", "GreetingScreen"),
-    ScreenEntry("my_tables", "My tables", Action.SERVE_TABLES, "floor.my_tables", "MyTablesScreen"),
+    ScreenEntry("floor", N_("Floor plan"), Action.SEAT_PARTY, "floor.plan", "FloorScreen"),
+    ScreenEntry(
+        "greeting", N_("Greet a party"), Action.SEAT_PARTY, "floor.greeting", "GreetingScreen"
+    ),
+    ScreenEntry(
+        "my_tables", N_("My tables"), Action.SERVE_TABLES, "floor.my_tables", "MyTablesScreen"
+    ),
     # 第8条: fired tickets in turn, per station or all of them at the pass.
     ScreenEntry(
-        "kitchen", "Kitchen display", Action.WORK_KITCHEN, "serving.kitchen", "KitchenScreen"
+        "kitchen", N_("Kitchen display"), Action.WORK_KITCHEN, "serving.kitchen", "KitchenScreen"
     ),
     # A party's order, opened from its table on the floor plan or on "My tables".
-    ScreenEntry("order", "Order", Action.TAKE_ORDER, "orders.order", "OrderScreen", on_home=False),
+    ScreenEntry(
+        "order", N_("Order"), Action.TAKE_ORDER, "orders.order", "OrderScreen", on_home=False
+    ),
     ScreenEntry(
         "read_back",
-        "Read back",
+        N_("Read back"),
         Action.TAKE_ORDER,
         "orders.read_back",
         "ReadBackScreen",
@@ -46,58 +53,58 @@ HOME_TILES: tuple[ScreenEntry, ...] = (
     ),
     ScreenEntry(
         "reset_tables",
-        "Reset tables",
+        N_("Reset tables"),
         Action.RESET_TABLE,
         "floor.reset_tables",
         "ResetTablesScreen",
     ),
     ScreenEntry(
         "lost_and_found",
-        "Lost and found",
+        N_("Lost and found"),
         Action.KEEP_LOST_PROPERTY,
         "floor.lost_and_found",
         "LostAndFoundScreen",
     ),
     ScreenEntry(
         "stations",
-        "Sections for the service",
+        N_("Sections for the service"),
         Action.ASSIGN_SECTIONS,
         "floor.stations",
         "StationsScreen",
     ),
     # 第9条: the bills asked for, presented, split and paid, at the cashier's desk.
-    ScreenEntry("cashier", "Bills", Action.TAKE_PAYMENT, "billing.cashier", "CashierScreen"),
+    ScreenEntry("cashier", N_("Bills"), Action.TAKE_PAYMENT, "billing.cashier", "CashierScreen"),
     # 第9条 ③: the accounts guests sign to (签单), their signers, limits and statements.
     ScreenEntry(
         "house_accounts",
-        "House accounts",
+        N_("House accounts"),
         Action.MANAGE_ACCOUNTS,
         "billing.accounts",
         "HouseAccountsScreen",
     ),
-    ScreenEntry("audit_log", "Audit log", Action.READ_AUDIT_LOG, "audit_log", "AuditLogScreen"),
-    ScreenEntry("staff", "Staff", Action.MANAGE_STAFF, "people.staff", "StaffScreen"),
-    ScreenEntry("change_pin", "Change my PIN", None, "people.change_pin", "ChangePinScreen"),
+    ScreenEntry("audit_log", N_("Audit log"), Action.READ_AUDIT_LOG, "audit_log", "AuditLogScreen"),
+    ScreenEntry("staff", N_("Staff"), Action.MANAGE_STAFF, "people.staff", "StaffScreen"),
+    ScreenEntry("change_pin", N_("Change my PIN"), None, "people.change_pin", "ChangePinScreen"),
     ScreenEntry(
         "menu_stock",
-        "Sold out (86)",
+        N_("Sold out (86)"),
         Action.MARK_SOLD_OUT,
         "menu.stock",
         "MenuStockScreen",
     ),
     ScreenEntry(
         "print_queue",
-        "Print queue",
+        N_("Print queue"),
         Action.MANAGE_PRINT_QUEUE,
         "printing.queue",
         "PrintQueueScreen",
     ),
     ScreenEntry(
-        "checklists", "Checklists", Action.RUN_CHECKLIST, "checklists.board", "ChecklistsScreen"
+        "checklists", N_("Checklists"), Action.RUN_CHECKLIST, "checklists.board", "ChecklistsScreen"
     ),
     ScreenEntry(
         "checklist_run",
-        "Checklist",
+        N_("Checklist"),
         Action.RUN_CHECKLIST,
         "checklists.run",
         "ChecklistRunScreen",
@@ -105,17 +112,17 @@ HOME_TILES: tuple[ScreenEntry, ...] = (
     ),
     ScreenEntry(
         "checklist_history",
-        "Checklist history",
+        N_("Checklist history"),
         Action.READ_CHECKLIST_HISTORY,
         "checklists.history",
         "ChecklistHistoryScreen",
     ),
     # 第9条 ②: the cashier's drawer, counted in and out; the end of a service or a day.
     ScreenEntry(
-        "cash_drawer", "Cash drawer", Action.WORK_DRAWER, "cash.drawer", "CashDrawerScreen"
+        "cash_drawer", N_("Cash drawer"), Action.WORK_DRAWER, "cash.drawer", "CashDrawerScreen"
     ),
     ScreenEntry(
-        "end_of_day", "End of day", Action.READ_REPORTS, "reports.end_of_day", "EndOfDayScreen"
+        "end_of_day", N_("End of day"), Action.READ_REPORTS, "reports.end_of_day", "EndOfDayScreen"
     ),
 )
 

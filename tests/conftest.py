@@ -15,16 +15,20 @@ os.environ.setdefault("KIVY_NO_ARGS", "1")
 os.environ.setdefault("KIVY_NO_FILELOG", "1")
 os.environ.setdefault("KCFG_GRAPHICS_WIDTH", "1280")
 os.environ.setdefault("KCFG_GRAPHICS_HEIGHT", "800")
+# No frame pacing: Kivy's clock would sleep up to 1/60 s in every frame a test draws (a
+# tap draws five), which made that sleep most of a UI test's time. Tests wait for what
+# they look for, never for a frame count that stands for time.
+os.environ.setdefault("KCFG_GRAPHICS_MAXFPS", "0")
 
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from db import migrate
 from db.store import Store
+from tests.database_pool import PgPool
 from tests.database_support import (
     PG_URL,
     SKIP_PG,
@@ -46,7 +50,8 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def pg_template() -> Iterator[str]:
-    """A PostgreSQL database migrated once; each test gets a copy made from it."""
+    """A PostgreSQL database migrated once (per worker) that the pool copies; nobody
+    connects to it after the migration."""
     if SKIP_PG:
         pytest.skip("TABLESIDE_TEST_SKIP_PG=1 was set by hand")
     name = f"tableside_tpl_{uuid.uuid4().hex[:10]}"
@@ -54,9 +59,11 @@ def pg_template() -> Iterator[str]:
         pg_database(name)
     except Exception as exc:  # the server must be there: fail loudly, never skip silently
         pytest.fail(f"PostgreSQL at {PG_URL} is not reachable: {exc}")
-    migrate.upgrade(pg_url_for(name))
-    yield name
-    drop_pg_database(name)
+    try:
+        migrate.upgrade(pg_url_for(name))
+        yield name
+    finally:
+        drop_pg_database(name)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -69,14 +76,13 @@ def demo_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoTem
     use_demo_templates(None)
 
 
-@contextmanager
-def _pg_copy(template_name: str) -> Iterator[str]:
-    name = f"tableside_t_{uuid.uuid4().hex[:12]}"
-    pg_database(name, template=template_name)
-    try:
-        yield pg_url_for(name)
-    finally:
-        drop_pg_database(name)
+@pytest.fixture(scope="session")
+def pg_pool(pg_template: str) -> Iterator[PgPool]:
+    """This worker's PostgreSQL databases: copies of the template, reset after each test
+    (tests/database_pool.py), all dropped at the end of the run."""
+    pool = PgPool(pg_template)
+    yield pool
+    pool.close()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -86,14 +92,17 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         template = request.getfixturevalue("sqlite_template")
         yield sqlite_copy(template, tmp_path / "tableside.db")
         return
-    with _pg_copy(request.getfixturevalue("pg_template")) as url:
+    pool: PgPool = request.getfixturevalue("pg_pool")
+    with pool.lease() as url:
         yield url
 
 
 @pytest.fixture
-def pg_url(pg_template: str) -> Iterator[str]:
-    """A migrated, empty PostgreSQL database (for tests that are about PostgreSQL itself)."""
-    with _pg_copy(pg_template) as url:
+def pg_url(pg_pool: PgPool) -> Iterator[str]:
+    """A migrated, empty PostgreSQL database (for tests that are about PostgreSQL itself:
+    roles, pg_dump); from the same pool, since the reset checks the schema, the
+    privileges and the settings as well as the rows."""
+    with pg_pool.lease() as url:
         yield url
 
 

@@ -3,109 +3,102 @@ on each backend, and the demo restaurant loaded once a run and copied for each t
 
 Copies are what make the tests fast: migrating costs seconds and loading the demo hashes
 nine PINs with the real Argon2 parameters (about 60 ms each), so both are done once per
-run (per xdist worker) and every test gets a copy.
+run (per xdist worker) and every test gets a copy. On PostgreSQL the empty copies are
+reused from test to test (tests/database_pool.py).
 """
 
 from __future__ import annotations
 
-import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, MetaData, Table, create_engine, text
-from sqlalchemy.engine import make_url
+import psycopg
 
 from db import migrate
 from db.engine import sqlite_path
 from db.store import Store
 from services.restaurant.demo import load_demo
+from tests.database_pool import (
+    PG_URL,
+    SKIP_PG,
+    copy_rows_sql,
+    drop_pg_database,
+    owner_script,
+    pg_admin,
+    pg_database,
+    pg_url_for,
+    sequences_sql,
+    user_tables,
+)
 
-# The PostgreSQL server the tests use. CI makes sure it is there; the tests never skip it
-# unless TABLESIDE_TEST_SKIP_PG=1 is set by hand.
-PG_URL = os.environ.get("TABLESIDE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-SKIP_PG = os.environ.get("TABLESIDE_TEST_SKIP_PG") == "1"
+__all__ = [
+    "PG_URL",
+    "SKIP_PG",
+    "DemoTemplates",
+    "copy_sqlite",
+    "drop_pg_database",
+    "install_demo",
+    "pg_admin",
+    "pg_database",
+    "pg_url_for",
+    "sqlite_copy",
+    "use_demo_templates",
+]
 
 
-def pg_admin() -> Engine:
-    return create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-
-
-def pg_url_for(database: str) -> str:
-    return make_url(PG_URL).set(database=database).render_as_string(hide_password=False)
-
-
-def pg_database(name: str, template: str | None = None) -> None:
-    """Create a PostgreSQL database, empty or as a copy of `template` (which must have no
-    open connections)."""
-    admin = pg_admin()
-    try:
-        with admin.connect() as conn:
-            copy = f' TEMPLATE "{template}"' if template else ""
-            conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
-    finally:
-        admin.dispose()
-
-
-def drop_pg_database(name: str) -> None:
-    admin = pg_admin()
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
+def copy_sqlite(source: Path, target: Path) -> None:
+    """Copy a test's SQLite file. A closed one (nothing beside it or the target: no WAL,
+    no shared memory, no hot journal) is copied as a file, in under a millisecond; else
+    through the backup API, which the app uses for live files (15 ms here: it syncs)."""
+    beside = ("-wal", "-shm", "-journal")
+    if any(p.with_name(p.name + b).exists() for p in (source, target) for b in beside):
+        migrate.backup_sqlite(source, target)
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
 
 
 def sqlite_copy(template: Path, target: Path) -> str:
-    migrate.backup_sqlite(template, target)
+    copy_sqlite(template, target)
     return f"sqlite:///{target}"
 
 
-class _Rows:
-    """Every row of a database, table by table in foreign-key order, read through the
-    schema as migrated (reflected, so it is the database's own, not the models')."""
+@contextmanager
+def _owner_connection(store: Store) -> Iterator[psycopg.Connection]:
+    """The store's own psycopg connection (the tests connect as the owner), committed at
+    the end of the block."""
+    raw = store.engine.raw_connection()
+    try:
+        conn = raw.driver_connection
+        assert isinstance(conn, psycopg.Connection)
+        yield conn
+        raw.commit()
+    finally:
+        raw.close()
 
-    def __init__(self, engine: Engine) -> None:
-        self.metadata = MetaData()
-        self.metadata.reflect(engine)
-        self.tables: list[tuple[Table, list[dict[str, object]]]] = []
-        with engine.connect() as conn:
-            for table in self.metadata.sorted_tables:
-                rows = [dict(r._mapping) for r in conn.execute(table.select())]
-                if rows:
-                    self.tables.append((table, rows))
-        # Rows a migration wrote (alembic_version, seeded settings) are in every empty
-        # copy already: those tables are emptied and written again as the demo has them.
-        self.seeded: list[Table] = []
 
-    def insert_into(self, engine: Engine) -> None:
-        with engine.begin() as conn:
-            for table in reversed(self.seeded):
-                conn.execute(table.delete())
-            for table, rows in self.tables:
-                conn.execute(table.insert(), rows)
-            # Ids were inserted as they were: move each id sequence past them.
-            for table, _rows in self.tables:
-                for column in table.primary_key.columns:
-                    if column.autoincrement is True or (
-                        column.autoincrement == "auto" and len(table.primary_key.columns) == 1
-                    ):
-                        conn.execute(
-                            text(
-                                "SELECT setval(pg_get_serial_sequence(:t, :c), "
-                                f'(SELECT MAX("{column.name}") FROM "{table.name}"))'
-                            ).bindparams(t=f'"{table.name}"', c=column.name)
-                        )
+def _tables_with_rows(conn: psycopg.Connection) -> list[str]:
+    tables = user_tables(conn)
+    have = conn.execute(
+        "SELECT " + ", ".join(f"EXISTS (SELECT 1 FROM {t})" for t in tables)
+    ).fetchone()
+    assert have is not None
+    return [t for t, has in zip(tables, have, strict=True) if has]
 
 
 class DemoTemplates:
     """The demo restaurant loaded once per backend (by the real loader, with the real PIN
     hashes); `install` fills a test's freshly migrated, empty store with a copy of it:
-    SQLite through the backup API, PostgreSQL by inserting the same rows (a tenth of the
-    time a `CREATE DATABASE ... TEMPLATE` takes on a busy server)."""
+    SQLite through the backup API; PostgreSQL by one script that writes the same rows and
+    sets every sequence where the loader left it (a fraction of the time a
+    `CREATE DATABASE ... TEMPLATE` takes on a busy server)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.sqlite: Path | None = None
-        self.pg: _Rows | None = None
+        self.pg: str | None = None
 
     def install(self, store: Store) -> None:
         if store.is_sqlite:
@@ -114,19 +107,37 @@ class DemoTemplates:
             if self.sqlite is None:
                 load_demo(store)
                 store.dispose()
-                self.sqlite = migrate.backup_sqlite(Path(path), self.folder / "demo.db")
+                self.sqlite = self.folder / "demo.db"
+                copy_sqlite(Path(path), self.sqlite)
             else:
                 # No connection may be open while the file is replaced under it.
                 store.dispose()
-                migrate.backup_sqlite(self.sqlite, Path(path))
+                copy_sqlite(self.sqlite, Path(path))
             return
         if self.pg is None:
-            empty = _Rows(store.engine)
-            load_demo(store)
-            self.pg = _Rows(store.engine)
-            self.pg.seeded = [table for table, _rows in empty.tables]
-        else:
-            self.pg.insert_into(store.engine)
+            self.pg = self._load_pg(store)
+            return
+        with _owner_connection(store) as conn:
+            conn.execute(self.pg)
+
+    @staticmethod
+    def _load_pg(store: Store) -> str:
+        """Load the demo for real, then read back what it wrote as a script. The rows a
+        migration wrote (alembic_version, seeded settings) are in every empty copy
+        already: the script empties those tables and writes them as the demo has them.
+        Triggers are off while it runs (owner_script): these rows were checked by the
+        database as the loader wrote them, and no trigger writes on insert."""
+        with _owner_connection(store) as conn:
+            seeded = _tables_with_rows(conn)
+        load_demo(store)
+        with _owner_connection(store) as conn:
+            rows = [copy_rows_sql(conn, t) for t in _tables_with_rows(conn)]
+            body = [
+                *(f"DELETE FROM {t};" for t in seeded),
+                *(r for r in rows if r is not None),
+                sequences_sql(conn),
+            ]
+        return owner_script("\n".join(body))
 
 
 _templates: DemoTemplates | None = None

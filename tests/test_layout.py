@@ -129,6 +129,7 @@ def test_services_and_screens_are_packages_per_capability() -> None:
         "audit",
         "chain",
         "errors",
+        "i18n",
         "permissions",
         "service_day",
         "text",

@@ -9,19 +9,21 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from kivy.factory import Factory
 from kivy.metrics import dp
-from kivy.properties import StringProperty
+from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.label import Label
 
 from screens.billing.text import money
-from screens.widgets import built_ids
 from screens.widgets import theme as C
 from screens.widgets.base import TablesideScreen
+from screens.widgets.choice_list import Choice
+from screens.widgets.table_look import person_name
+from screens.widgets.theme import TYPE
 from services.billing.accounts import AccountInfo, Statement, account_statement, house_accounts
 from services.errors import DomainError
+from services.i18n import N_
 
-KIND_WORDS = {"company": "company account", "room": "hotel room"}
+KIND_WORDS = {"company": N_("company account"), "room": N_("hotel room")}
 
 
 class HouseAccountsScreen(TablesideScreen):
@@ -29,6 +31,7 @@ class HouseAccountsScreen(TablesideScreen):
     account_line = StringProperty("")
     signers_line = StringProperty("")
     totals_line = StringProperty("")
+    no_accounts = BooleanProperty(False)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -82,22 +85,21 @@ class HouseAccountsScreen(TablesideScreen):
         tr = self.app.localizer._
         if self.month is not None:
             self.month_text = f"{self.month[0]}-{self.month[1]:02d}"
-        box = self.ids.accounts
-        box.clear_widgets()
-        built_ids.forget(self.ids, "account_")
-        if not self.accounts:
-            box.add_widget(Label(text=tr("No house account is open."), height=dp(80)))
-        for a in self.accounts:
-            words = f"{a.name}\n{tr(KIND_WORDS.get(a.kind, a.kind))} · " + tr(
-                "owes {owed} of {limit}", owed=self._m(a.owed_minor), limit=self._m(a.limit_minor)
+        accounts = [
+            Choice(
+                a.id,
+                f"{a.name}\n{tr(KIND_WORDS.get(a.kind, a.kind))} · "
+                + tr(
+                    "owes {owed} of {limit}",
+                    owed=self._m(a.owed_minor),
+                    limit=self._m(a.limit_minor),
+                ),
+                f"account_{a.code}",
             )
-            button = Factory.ToggleButton(
-                text=words, size_hint_y=None, height=dp(72), font_size="17sp", halign="center"
-            )
-            button.state = "down" if a.id == self.chosen_id else "normal"
-            button.bind(on_release=lambda _b, aid=a.id: self.choose(aid))
-            self.ids[f"account_{a.code}"] = button
-            box.add_widget(button)
+            for a in self.accounts
+        ]
+        self.ids.accounts.show(accounts, selected=self.chosen_id, ids=self.ids)
+        self.no_accounts = not self.accounts
         self._draw_statement()
 
     def _draw_statement(self) -> None:
@@ -130,7 +132,15 @@ class HouseAccountsScreen(TablesideScreen):
             total=self._m(s.total_minor),
         )
         zone = ZoneInfo(self.app.restaurant.timezone if self.app.restaurant else "UTC")
-        heads = ("When", "Charge", "Amount", "Invoice", "Signed by", "Endorsed by", "Taken by")
+        heads = (
+            N_("When"),
+            N_("Charge"),
+            N_("Amount"),
+            N_("Invoice"),
+            N_("Signed by"),
+            N_("Endorsed by"),
+            N_("Taken by"),
+        )
         for head in heads:
             lines.add_widget(_cell(tr(head), bold=True))
         if not s.lines:
@@ -147,8 +157,8 @@ class HouseAccountsScreen(TablesideScreen):
                 self._m(amount),
                 invoice,
                 li.signer,
-                li.endorsed_by,
-                li.taken_by,
+                person_name(li.endorsed_by),
+                person_name(li.taken_by),
             ):
                 lines.add_widget(_cell(text, bad=refund))
 
@@ -157,7 +167,7 @@ def _cell(text: str, bold: bool = False, bad: bool = False) -> Label:
     cell = Label(
         text=text,
         bold=bold,
-        font_size="16sp",
+        font_size=TYPE.caption,
         size_hint_y=None,
         height=dp(34),
         halign="left",

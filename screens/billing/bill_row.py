@@ -8,9 +8,16 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 
 from screens.widgets import theme
+from screens.widgets.theme import TYPE
 
 GREY = (0.55, 0.57, 0.60, 1)
-STYLE_SIZES = {"line": "19sp", "sub": "15sp", "void": "17sp", "sum": "19sp", "total": "26sp"}
+STYLE_SIZES = {
+    "line": TYPE.body,
+    "sub": TYPE.caption,
+    "void": TYPE.caption,
+    "sum": TYPE.body,
+    "total": TYPE.heading,
+}
 STYLE_HEIGHTS = {"sub": 24, "total": 44}
 
 
@@ -20,7 +27,7 @@ class BillRow(BoxLayout):
     def __init__(self, left: str, right: str, style: str) -> None:
         height = dp(STYLE_HEIGHTS.get(style, 32))
         super().__init__(size_hint_y=None, height=height, spacing=dp(8))
-        size = STYLE_SIZES.get(style, "18sp")
+        size = STYLE_SIZES.get(style, TYPE.body)
         bold = style in ("total", "sum")
         colour = GREY if style in ("void", "sub") else theme.OK if style == "paid" else theme.TEXT
         words = Label(

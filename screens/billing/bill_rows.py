@@ -11,15 +11,16 @@ from __future__ import annotations
 from typing import Any
 
 from screens.billing.text import money, rate
-from screens.widgets.table_look import plain, short_name
+from screens.widgets.table_look import person_name, plain
 from services.billing.bills import BillView
+from services.i18n import N_, Plural
 from services.orders.views import OrderView
 
 Row = tuple[str, str, str]
 KIND_WORDS = {
-    "percent": "Discount {rate}",
-    "amount": "Discount",
-    "comp": "Comp (on the house)",
+    "percent": N_("Discount {rate}"),
+    "amount": N_("Discount"),
+    "comp": N_("Comp (on the house)"),
 }
 
 
@@ -51,11 +52,11 @@ def bill_rows(bill: BillView, order: OrderView | None, loc: Any) -> list[Row]:
     for d in a.discounts:
         if d.kind == "waive_service":
             continue
-        kind = tr(KIND_WORDS.get(d.kind, "Discount"), rate=rate(d.percent_bp or 0))
+        kind = tr(KIND_WORDS.get(d.kind, N_("Discount")), rate=rate(d.percent_bp or 0))
         target = names.get(d.line_id, "") if d.line_id else tr("whole bill")
         words = f"{plain(kind)} · {plain(target)} · {plain(d.reason)}"
         if d.approved_by:
-            name = short_name(d.approved_by, loc.lang)  # 王建国 on a Chinese screen
+            name = person_name(d.approved_by)
             words += " · " + plain(tr("approved by {name}", name=name))
         rows.append((words, m(-d.amount_minor), "line"))
     if a.service_waived:
@@ -134,7 +135,9 @@ def version_words(bill: BillView, loc: Any) -> str:
     states = {"current": tr("current"), "superseded": tr("superseded"), "settled": tr("settled")}
     head = tr("Version {number}, {state}", number=bill.number, state=states[bill.state])
     if bill.copies:
-        head += " · " + tr("{count} copies printed", count=bill.copies)
+        head += " · " + tr(
+            Plural("{count} copy printed", "{count} copies printed", "count"), count=bill.copies
+        )
     old = [
         tr("version {number} superseded", number=v.number)
         for v in bill.versions

@@ -17,10 +17,11 @@ from kivy.uix.label import Label
 
 from screens.billing.bill_row import GREY, BillRow
 from screens.billing.bill_rows import bill_rows, part_words, version_words
-from screens.billing.text import money
+from screens.billing.text import REPRINTED, money
 from screens.widgets import built_ids
 from screens.widgets.base import TablesideScreen
 from screens.widgets.refreshing import Refreshing
+from screens.widgets.theme import TYPE
 from services.billing.bills import (
     BillRef,
     BillView,
@@ -33,6 +34,7 @@ from services.billing.bills import (
 from services.billing.views import CashierParty, cashier_parties
 from services.errors import DomainError
 from services.floor.seating import GuestsLeft, guests_left
+from services.i18n import N_
 from services.orders.views import OrderView, order_view
 from services.permissions import Action, allowed
 from services.printing.jobs import PrintRequest, queue_print
@@ -123,7 +125,7 @@ class CashierScreen(Refreshing, TablesideScreen):
                 text=tr("No table is eating or waiting for its bill."),
                 size_hint_y=None,
                 height=dp(80),
-                font_size="17sp",
+                font_size=TYPE.caption,
             )
             # Wrap inside the column instead of spilling over its title.
             empty.bind(width=lambda label, w: setattr(label, "text_size", (w - dp(12), None)))
@@ -139,7 +141,7 @@ class CashierScreen(Refreshing, TablesideScreen):
             if p.total_minor is not None:
                 words += " · " + money(p.total_minor, self._exponent(), self._currency())
             cls = Factory.ToggleButton
-            button = cls(text=words, size_hint_y=None, height=dp(72), font_size="18sp")
+            button = cls(text=words, size_hint_y=None, height=dp(72), font_size=TYPE.body)
             button.state = "down" if p.party_id == self.chosen_id else "normal"
             if not p.asked:
                 button.color = GREY  # not asked yet: greyed, still tappable to look
@@ -202,13 +204,15 @@ class CashierScreen(Refreshing, TablesideScreen):
             box.add_widget(BillRow(words, "", "line"))
         for part in bill.parts:
             row = BoxLayout(size_hint_y=None, height=dp(46), spacing=dp(8))
-            label = Label(text=part_words(bill, part.number, loc), font_size="19sp", halign="left")
+            label = Label(
+                text=part_words(bill, part.number, loc), font_size=TYPE.body, halign="left"
+            )
             label.bind(size=lambda w, s: setattr(w, "text_size", s))
             label.valign = "middle"
             row.add_widget(label)
             if not part.settled and bill.state == "current":
                 pay = Factory.PrimaryButton(
-                    text=tr("Take payment"), size_hint_x=None, width=dp(200), font_size="19sp"
+                    text=tr("Take payment"), size_hint_x=None, width=dp(200), font_size=TYPE.body
                 )
                 pay.disabled = bill.presented_at is None
                 pay.bind(on_release=lambda _b, n=part.number: self.pay(n))
@@ -221,7 +225,7 @@ class CashierScreen(Refreshing, TablesideScreen):
                     text=tr("Reprint version {number} (SUPERSEDED)", number=v.number),
                     size_hint_x=None,
                     width=dp(330),
-                    font_size="16sp",
+                    font_size=TYPE.caption,
                 )
                 button.bind(on_release=lambda _b, bid=v.bill_id: self.reprint(bid))
                 self.ids[f"reprint_v{v.number}"] = button
@@ -308,11 +312,7 @@ class CashierScreen(Refreshing, TablesideScreen):
         key = f"bill-{bill_id}-copy-{done.copy_number}"
         if not self._print(done.bill, key, done.mark, done.copy_number):
             return
-        sentence = (
-            "Version {number} reprinted marked SUPERSEDED (copy {copy}): not the bill to pay."
-            if done.mark == "SUPERSEDED"
-            else "Version {number} reprinted marked COPY (copy {copy})."
-        )
+        sentence = REPRINTED.get(done.mark, REPRINTED["COPY"])
         self.say(sentence, number=done.bill.number, copy=done.copy_number)
 
     def _print(self, bill: BillView, key: str, mark: str = "", copy: int = 0) -> bool:
@@ -386,7 +386,7 @@ class CashierScreen(Refreshing, TablesideScreen):
             return
         self.chosen_id = 0
         self.changed(
-            "Table {tables} needs resetting: check it for forgotten belongings.",
+            N_("Table {tables} needs resetting: check it for forgotten belongings."),
             tables=" + ".join(left.released),
         )
 

@@ -15,6 +15,9 @@ from kivy.uix.button import Button
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.popup import Popup
 
+from screens.widgets import stepper
+from screens.widgets.bilingual import paired
+from screens.widgets.theme import TYPE
 from services.errors import DomainError
 
 
@@ -33,6 +36,7 @@ class BillDialog(Popup):
         kwargs.setdefault("size_hint", (0.86, 0.92))
         kwargs.setdefault("auto_dismiss", False)
         super().__init__(**kwargs)
+        stepper.lift_ids(self)  # a stepper's buttons under the dialog's ids
 
     def dismiss(self, *args: Any, **kwargs: Any) -> Any:
         # At once, without the fade: a closing dialog would take the cashier's next tap.
@@ -41,7 +45,7 @@ class BillDialog(Popup):
 
     def fail(self, error: DomainError) -> None:
         self.msg_key = ""
-        self.msg_params = error.params
+        self.msg_params = paired(error.params)  # {name} and {name_zh}: the reader's one
         self.msg_key = error.message
 
 
@@ -57,7 +61,7 @@ class NumberPad(GridLayout):
         self.keys: dict[str, Button] = {}
         for key in ("7", "8", "9", "4", "5", "6", "1", "2", "3", ".", "0", "back"):
             # "<" rubs out the last digit (the font has no ⌫).
-            button = Button(text="<" if key == "back" else key, font_size="28sp")
+            button = Button(text="<" if key == "back" else key, font_size=TYPE.display)
             button.bind(on_release=lambda _b, k=key: self.press(k))
             self.keys[key] = button
             self.add_widget(button)

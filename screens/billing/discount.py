@@ -8,21 +8,22 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from kivy.factory import Factory
 from kivy.properties import StringProperty
 
 from screens.billing.dialog import BillDialog
 from screens.billing.text import parse_money, parse_percent
+from screens.widgets.choice_list import Choice
 from services.billing.bills import BillView
 from services.billing.changes import DiscountKind, GiveDiscount, give_discount
 from services.errors import DomainError
+from services.i18n import N_
 from services.orders.views import OrderView
 
 KIND_WORDS = {
-    DiscountKind.PERCENT: "Percent off",
-    DiscountKind.AMOUNT: "Amount off",
-    DiscountKind.COMP: "Comp a dish",
-    DiscountKind.WAIVE_SERVICE: "Waive the service charge",
+    DiscountKind.PERCENT: N_("Percent off"),
+    DiscountKind.AMOUNT: N_("Amount off"),
+    DiscountKind.COMP: N_("Comp a dish"),
+    DiscountKind.WAIVE_SERVICE: N_("Waive the service charge"),
 }
 
 
@@ -40,31 +41,24 @@ class DiscountPopup(BillDialog):
         super().__init__()
         tr = self.loc._
         self.title = tr("Discount or comp")
-        for kind, words in KIND_WORDS.items():
-            button = Factory.ToggleButton(text=tr(words), group="discount_kind", font_size="18sp")
-            button.state = "down" if kind.value == self.kind else "normal"
-            button.bind(on_release=lambda _b, k=kind: self.choose(k))
-            self.ids[f"kind_{kind.value}"] = button
-            self.ids.kinds.add_widget(button)
-        whole = Factory.ToggleButton(text=tr("Whole bill"), group="discount_line", state="down")
-        whole.bind(on_release=lambda _b: self.target(None))
-        self.ids["line_whole"] = whole
-        self.ids.lines.add_widget(whole)
+        kinds = [
+            Choice(kind, tr(words), f"kind_{kind.value}") for kind, words in KIND_WORDS.items()
+        ]
+        self.ids.kinds.show(kinds, selected=DiscountKind(self.kind), ids=self.ids)
         lines = [li for li in (order.lines if order else ()) if li.sent and not li.voided]
-        for line in lines:
-            words = f"{line.quantity} × {self.loc.pick(line.name_en, line.name_zh)}"
-            button = Factory.ToggleButton(text=words, group="discount_line", font_size="17sp")
-            button.bind(on_release=lambda _b, lid=line.id: self.target(lid))
-            self.ids[f"line_{line.id}"] = button
-            self.ids.lines.add_widget(button)
+        targets = [Choice(None, tr("Whole bill"), "line_whole")] + [
+            Choice(
+                li.id, f"{li.quantity} × {self.loc.pick(li.name_en, li.name_zh)}", f"line_{li.id}"
+            )
+            for li in lines
+        ]
+        self.ids.lines.show(targets, selected=None, ids=self.ids)
 
     def choose(self, kind: DiscountKind) -> None:
         self.kind = kind.value
-        self.ids[f"kind_{kind.value}"].state = "down"
 
     def target(self, line_id: int | None) -> None:
         self.line_id = line_id
-        self.ids["line_whole" if line_id is None else f"line_{line_id}"].state = "down"
 
     def give(self) -> None:
         kind = DiscountKind(self.kind)
@@ -90,4 +84,4 @@ class DiscountPopup(BillDialog):
             self.fail(error)
             return
         self.dismiss()
-        self.screen.changed("Approved and on the bill.")
+        self.screen.changed(N_("Approved and on the bill."))

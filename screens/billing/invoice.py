@@ -9,6 +9,7 @@ from screens.billing.dialog import BillDialog
 from services.billing.bills import BillView
 from services.billing.invoices import RequestInvoice, request_invoice
 from services.errors import DomainError
+from services.i18n import N_
 
 
 class InvoicePopup(BillDialog):
@@ -36,4 +37,4 @@ class InvoicePopup(BillDialog):
             self.fail(error)
             return
         self.dismiss()
-        self.screen.changed("The invoice request is on the bill.")
+        self.screen.changed(N_("The invoice request is on the bill."))

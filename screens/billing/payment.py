@@ -21,10 +21,13 @@ from kivy.uix.textinput import TextInput
 
 from screens.billing.dialog import BillDialog, NumberPad
 from screens.billing.text import money, parse_money
+from screens.widgets.choice_list import Choice, ChoiceList
+from screens.widgets.theme import TYPE
 from services.billing.accounts import AccountInfo, house_accounts
 from services.billing.bills import BillView
 from services.billing.payments import MethodInfo, TakePayment, payment_methods, take_payment
 from services.errors import DomainError
+from services.i18n import N_
 
 
 class PaymentPopup(BillDialog):
@@ -55,13 +58,11 @@ class PaymentPopup(BillDialog):
         self.signer_id: int | None = None
         self.pad: NumberPad | None = None
         self.ids.amount_input.text = self.plain_money(self.owed)
-        for m in self.methods:
-            button = Factory.ToggleButton(
-                text=self.loc.pick(m.name_en, m.name_zh), group="method", font_size="20sp"
-            )
-            button.bind(on_release=lambda _b, mm=m: self.choose(mm))
-            self.ids[f"method_{m.code}"] = button
-            self.ids.methods.add_widget(button)
+        methods = [
+            Choice(m.code, self.loc.pick(m.name_en, m.name_zh), f"method_{m.code}")
+            for m in self.methods
+        ]
+        self.ids.methods.show(methods, ids=self.ids)
 
     def m(self, minor: int) -> str:
         return money(minor, self.bill.currency_exponent, self.bill.currency)
@@ -72,6 +73,9 @@ class PaymentPopup(BillDialog):
         return f"{units}.{fraction:0{x}d}" if x else str(units)
 
     # -- the way of paying -------------------------------------------------------------------
+
+    def choose_code(self, code: str) -> None:
+        self.choose(next(m for m in self.methods if m.code == code))
 
     def choose(self, method: MethodInfo) -> None:
         self.method = method
@@ -89,7 +93,7 @@ class PaymentPopup(BillDialog):
             left = BoxLayout(orientation="vertical", spacing=dp(6))
             left.add_widget(self._label(tr("Handed over by the guest")))
             self.tendered = Label(
-                text="", font_size="34sp", bold=True, size_hint_y=None, height=dp(50)
+                text="", font_size=TYPE.pad, bold=True, size_hint_y=None, height=dp(50)
             )
             self.ids["tendered_label"] = self.tendered
             left.add_widget(self.tendered)
@@ -110,19 +114,30 @@ class PaymentPopup(BillDialog):
             self._input(box, "approval_input", tr("Approval code (optional)"))
         elif method.kind == "account":
             self.accounts = house_accounts(self.screen.app.store)
-            for account in self.accounts:
-                words = f"{account.name} · " + tr(
-                    "owes {owed} of {limit}",
-                    owed=self.m(account.owed_minor),
-                    limit=self.m(account.limit_minor),
-                )
-                button = Factory.ToggleButton(
-                    text=words, group="account", size_hint_y=None, height=dp(48)
-                )
-                button.bind(on_release=lambda _b, a=account: self._account(a))
-                self.ids[f"account_{account.code}"] = button
-                box.add_widget(button)
-            self.signers = BoxLayout(spacing=dp(6), size_hint_y=None, height=dp(48))
+            accounts = ChoiceList(cols=1, button_height=dp(48), size_hint_y=None)
+            accounts.bind(minimum_height=accounts.setter("height"))
+            accounts.show(
+                [
+                    Choice(
+                        a.code,
+                        f"{a.name} · "
+                        + tr(
+                            "owes {owed} of {limit}",
+                            owed=self.m(a.owed_minor),
+                            limit=self.m(a.limit_minor),
+                        ),
+                        f"account_{a.code}",
+                    )
+                    for a in self.accounts
+                ],
+                ids=self.ids,
+            )
+            by_code = {a.code: a for a in self.accounts}
+            accounts.bind(on_choose=lambda _l, code: self._account(by_code[code]))
+            box.add_widget(accounts)
+            self.signers = ChoiceList(size_hint_y=None, height=dp(48))
+            # A second tap on the chosen signer takes the choice back.
+            self.signers.bind(on_choose=lambda s, _k: setattr(self, "signer_id", s.chosen()))
             box.add_widget(self.signers)
             self._input(box, "pin_input", tr("Manager's PIN (endorses the charge)"), password=True)
         if method.needs_reference or method.kind == "wallet":
@@ -133,7 +148,9 @@ class PaymentPopup(BillDialog):
             box.add_widget(Label())
 
     def _label(self, text: str) -> Label:
-        label = Label(text=text, font_size="18sp", size_hint_y=None, height=dp(32), halign="left")
+        label = Label(
+            text=text, font_size=TYPE.body, size_hint_y=None, height=dp(32), halign="left"
+        )
         label.bind(size=lambda w, s: setattr(w, "text_size", s))
         return label
 
@@ -142,7 +159,7 @@ class PaymentPopup(BillDialog):
         field = TextInput(
             hint_text=hint,
             multiline=False,
-            font_size="20sp",
+            font_size=TYPE.label,
             size_hint_y=None,
             height=dp(48),
             password=password,
@@ -153,12 +170,8 @@ class PaymentPopup(BillDialog):
     def _account(self, account: AccountInfo) -> None:
         self.account = account
         self.signer_id = None
-        self.signers.clear_widgets()
-        for signer_id, name in account.signers:
-            button = Factory.ToggleButton(text=name, group="signer")
-            button.bind(on_release=lambda _b, sid=signer_id: setattr(self, "signer_id", sid))
-            self.ids[f"signer_{signer_id}"] = button
-            self.signers.add_widget(button)
+        signers = [Choice(sid, name, f"signer_{sid}") for sid, name in account.signers]
+        self.signers.show(signers, ids=self.ids)
 
     def _exact(self) -> None:
         if self.pad is not None:
@@ -240,8 +253,7 @@ class PaymentPopup(BillDialog):
             self.fail(error)
             return
         self.msg_key = ""
-        self.ids.take_button.disabled = True
-        self.ids.take_button.opacity = 0
+        self.ids.take_button.shown = False
         self.ids.close_button.text = tr("Done")
         if done.tendered_minor is not None:
             self.change_text = tr("Change {amount}", amount=self.m(done.change_minor))
@@ -253,4 +265,4 @@ class PaymentPopup(BillDialog):
                 "bill paid · invoice number {number}", number=done.invoice_number
             )
         # The way of paying is on the bill's rows, in either language; the line says how much.
-        self.screen.changed("Payment taken: {amount}.", amount=self.m(done.amount_minor))
+        self.screen.changed(N_("Payment taken: {amount}."), amount=self.m(done.amount_minor))

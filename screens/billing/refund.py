@@ -12,6 +12,7 @@ from kivy.factory import Factory
 
 from screens.billing.dialog import BillDialog
 from screens.billing.text import money, parse_money
+from screens.widgets.choice_list import Choice
 from services.billing.bills import BillView
 from services.billing.reopening import (
     RefundablePayment,
@@ -20,6 +21,7 @@ from services.billing.reopening import (
     refundable_payments,
 )
 from services.errors import DomainError
+from services.i18n import N_
 
 
 class RefundPopup(BillDialog):
@@ -34,27 +36,33 @@ class RefundPopup(BillDialog):
             p for p in refundable_payments(screen.app.store, bill.party_id) if p.left_minor > 0
         ]
         self.chosen: RefundablePayment | None = None
-        if not self.payments:
+        choices = [
+            Choice(
+                p.payment_id,
+                tr(
+                    "{method} · {amount} on version {number} · up to {left} back",
+                    method=self.loc.pick(p.method_en, p.method_zh),
+                    amount=self.m(p.amount_minor),
+                    number=p.bill_number,
+                    left=self.m(p.left_minor),
+                ),
+                f"payment_{p.payment_id}",
+            )
+            for p in self.payments
+        ]
+        self.ids.payments.show(choices, ids=self.ids)
+        if not self.payments:  # said in the list's place, after the (empty) list is drawn
             self.ids.payments.add_widget(
                 Factory.Label(text=tr("Nothing paid on this bill can be given back."))
             )
-        for p in self.payments:
-            words = tr(
-                "{method} · {amount} on version {number} · up to {left} back",
-                method=self.loc.pick(p.method_en, p.method_zh),
-                amount=self.m(p.amount_minor),
-                number=p.bill_number,
-                left=self.m(p.left_minor),
-            )
-            button = Factory.ToggleButton(text=words, group="refund_payment", font_size="17sp")
-            button.bind(on_release=lambda _b, chosen=p: self.choose(chosen))
-            self.ids[f"payment_{p.payment_id}"] = button
-            self.ids.payments.add_widget(button)
         if len(self.payments) == 1:
             self.choose(self.payments[0])
 
     def m(self, minor: int) -> str:
         return money(minor, self.bill.currency_exponent, self.bill.currency)
+
+    def choose_id(self, payment_id: int) -> None:
+        self.choose(next(p for p in self.payments if p.payment_id == payment_id))
 
     def choose(self, payment: RefundablePayment) -> None:
         self.chosen = payment
@@ -82,7 +90,7 @@ class RefundPopup(BillDialog):
             return
         self.dismiss()
         self.screen.changed(
-            "Refund recorded: {amount} given back; still owed {owed}.",
+            N_("Refund recorded: {amount} given back; still owed {owed}."),
             amount=self.m(command.amount_minor),
             owed=self.m(done.owed_minor),
         )

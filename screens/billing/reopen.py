@@ -10,6 +10,7 @@ from screens.billing.dialog import BillDialog
 from services.billing.bills import BillView
 from services.billing.reopening import ReopenBill, reopen_bill
 from services.errors import DomainError
+from services.i18n import N_
 
 
 class ReopenPopup(BillDialog):
@@ -40,6 +41,6 @@ class ReopenPopup(BillDialog):
             return
         self.dismiss()
         self.screen.changed(
-            "Bill reopened as version {number}: what was paid is carried onto it.",
+            N_("Bill reopened as version {number}: what was paid is carried onto it."),
             number=done.number,
         )

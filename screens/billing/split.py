@@ -16,17 +16,20 @@ from kivy.uix.textinput import TextInput
 
 from screens.billing.dialog import BillDialog
 from screens.billing.text import money, parse_money
+from screens.widgets.choice_list import Choice
 from screens.widgets.table_look import plain
+from screens.widgets.theme import TYPE
 from services.billing.bills import BillView
 from services.billing.changes import SplitBill, split_bill
 from services.billing.splits import MAX_PARTS, SplitKind, SplitPlan, plan_parts
 from services.errors import DomainError
+from services.i18n import N_
 
 KIND_WORDS = {
-    SplitKind.EVEN: "Evenly",
-    SplitKind.SEATS: "By seat",
-    SplitKind.ITEMS: "By item",
-    SplitKind.AMOUNTS: "By amount",
+    SplitKind.EVEN: N_("Evenly"),
+    SplitKind.SEATS: N_("By seat"),
+    SplitKind.ITEMS: N_("By item"),
+    SplitKind.AMOUNTS: N_("By amount"),
 }
 
 
@@ -47,12 +50,10 @@ class SplitPopup(BillDialog):
             table=bill.table_label,
             total=self.m(bill.total_minor),
         )
-        for kind, words in KIND_WORDS.items():
-            button = Factory.ToggleButton(text=tr(words), group="split_kind", font_size="20sp")
-            button.state = "down" if kind.value == self.kind else "normal"
-            button.bind(on_release=lambda _b, k=kind: self.choose(k))
-            self.ids[f"kind_{kind.value}"] = button
-            self.ids.kinds.add_widget(button)
+        kinds = [
+            Choice(kind, tr(words), f"kind_{kind.value}") for kind, words in KIND_WORDS.items()
+        ]
+        self.ids.kinds.show(kinds, selected=SplitKind(self.kind), ids=self.ids)
         self.ways = max(2, len(bill.parts)) if bill.split != SplitKind.WHOLE else 2
         self._draw()
 
@@ -61,7 +62,6 @@ class SplitPopup(BillDialog):
 
     def choose(self, kind: SplitKind) -> None:
         self.kind = kind.value
-        self.ids[f"kind_{kind.value}"].state = "down"
         self._draw()
 
     def more(self, step: int) -> None:
@@ -77,8 +77,7 @@ class SplitPopup(BillDialog):
         for name in [n for n in self.ids if n.startswith(("item_", "amount_"))]:
             del self.ids[name]
         kind = SplitKind(self.kind)
-        self.ids.ways_row.opacity = 0 if kind is SplitKind.SEATS else 1
-        self.ids.ways_row.disabled = kind is SplitKind.SEATS
+        self.ids.ways_row.shown = kind is not SplitKind.SEATS
         if kind is SplitKind.ITEMS:
             for line in self.bill.amounts.lines:
                 row = BoxLayout(size_hint_y=None, height=dp(52), spacing=dp(6))
@@ -86,7 +85,7 @@ class SplitPopup(BillDialog):
                 label = Label(
                     text=f"{line.quantity} × {name}  {self.m(line.net_minor)}",
                     markup=True,
-                    font_size="18sp",
+                    font_size=TYPE.body,
                     halign="left",
                     valign="middle",
                 )
@@ -95,7 +94,7 @@ class SplitPopup(BillDialog):
                 held = self.holders.setdefault(line.line_id, set())
                 for part in range(int(self.ways)):
                     toggle = Factory.ToggleButton(
-                        text=str(part + 1), size_hint_x=None, width=dp(56), font_size="20sp"
+                        text=str(part + 1), size_hint_x=None, width=dp(56), font_size=TYPE.label
                     )
                     toggle.state = "down" if part in held else "normal"
                     toggle.bind(
@@ -107,8 +106,10 @@ class SplitPopup(BillDialog):
         elif kind is SplitKind.AMOUNTS:
             for part in range(int(self.ways)):
                 row = BoxLayout(size_hint_y=None, height=dp(52), spacing=dp(6))
-                row.add_widget(Label(text=tr("Part {number}", number=part + 1), font_size="18sp"))
-                field = TextInput(multiline=False, font_size="20sp", input_filter="float")
+                row.add_widget(
+                    Label(text=tr("Part {number}", number=part + 1), font_size=TYPE.body)
+                )
+                field = TextInput(multiline=False, font_size=TYPE.label, input_filter="float")
                 field.bind(text=lambda *_a: self._show_preview())
                 self.ids[f"amount_{part + 1}"] = field
                 row.add_widget(field)
@@ -172,17 +173,17 @@ class SplitPopup(BillDialog):
         again = bill.presented_at is None and bill.number > 1
         if len(bill.parts) == 1:
             self.screen.changed(
-                "The bill is whole again: present the new version."
+                N_("The bill is whole again: present the new version.")
                 if again
-                else "The bill is whole again."
+                else N_("The bill is whole again.")
             )
         elif again:
             self.screen.changed(
-                "The bill is split in {count} parts: present the new version to the guest.",
+                N_("The bill is split in {count} parts: present the new version to the guest."),
                 count=len(bill.parts),
             )
         else:
-            self.screen.changed("The bill is split in {count} parts.", count=len(bill.parts))
+            self.screen.changed(N_("The bill is split in {count} parts."), count=len(bill.parts))
 
     def confirm(self) -> None:
         try:

@@ -5,10 +5,18 @@ currency exponent, and read back from what the cashier typed, never through a fl
 from __future__ import annotations
 
 from services.errors import DomainError
+from services.i18n import N_
 
 SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "HKD": "HK$", "JPY": "¥"}
-NOT_AN_AMOUNT = "Type an amount such as 120 or 120.50."
-NOT_A_PERCENT = "Type a percent such as 10 or 12.5."
+NOT_AN_AMOUNT = N_("Type an amount such as 120 or 120.50.")
+NOT_A_PERCENT = N_("Type a percent such as 10 or 12.5.")
+# What the cashier is told after a reprint, by the mark on the paper.
+REPRINTED = {
+    "SUPERSEDED": N_(
+        "Version {number} reprinted marked SUPERSEDED (copy {copy}): not the bill to pay."
+    ),
+    "COPY": N_("Version {number} reprinted marked COPY (copy {copy})."),
+}
 
 
 def money(minor: int, exponent: int = 2, currency: str = "CNY") -> str:

@@ -13,11 +13,13 @@ from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
 from screens.cash.money import money, parse_amount, signed_money
+from screens.widgets import stepper
 from screens.widgets.base import TablesideScreen
 from services.cash import drawer as cash
 from services.cash import settings as cash_settings
 from services.cash.counts import DENOMINATIONS
 from services.errors import DomainError
+from services.i18n import N_
 from services.permissions import Action, allowed
 
 
@@ -26,6 +28,10 @@ class CountRow(BoxLayout):
     label = StringProperty("")
     pieces = NumericProperty(0)
     total = StringProperty("")
+
+    def on_kv_post(self, base_widget: Any) -> None:
+        super().on_kv_post(base_widget)
+        stepper.lift_ids(self)  # the − and + buttons, bound by the screen, under our ids
 
 
 class CashDrawerScreen(TablesideScreen):
@@ -159,9 +165,9 @@ class CashDrawerScreen(TablesideScreen):
             self.fail(error)
             return
         self.say(
-            "Drawers opened from now on are counted blind."
+            N_("Drawers opened from now on are counted blind.")
             if not self._blind
-            else "Drawers opened from now on show the expected amount."
+            else N_("Drawers opened from now on show the expected amount.")
         )
         self.reload()
 

@@ -4,8 +4,9 @@ an amount the cashier typed read back by string arithmetic."""
 from __future__ import annotations
 
 from services.errors import DomainError
+from services.i18n import N_
 
-NOT_AN_AMOUNT = "Type an amount such as 120 or 120.50."
+NOT_AN_AMOUNT = N_("Type an amount such as 120 or 120.50.")
 
 
 def money(minor: int, exponent: int = 2) -> str:

@@ -10,6 +10,7 @@ from kivy.properties import StringProperty
 
 from screens.checklists.popups import SignedInPopup
 from screens.widgets.attention import AttentionItem
+from screens.widgets.table_look import person_name
 from services.checklists.escalations import (
     EscalationView,
     ResolveEscalation,
@@ -51,7 +52,7 @@ def escalations(app: Any, refresh: Callable[[], None]) -> list[AttentionItem]:
     found = []
     for e in open_escalations(app.store, app.user.staff_id):
         fields = {
-            "name": e.raised_by,
+            "name": person_name(e.raised_by),
             "item": f"{e.item_position}. {loc.pick(e.item_text_en, e.item_text_zh)}",
             "checklist": loc.pick(e.run_title_en, e.run_title_zh),
             "service": loc.pick(e.service_name_en, e.service_name_zh),

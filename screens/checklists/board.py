@@ -10,11 +10,13 @@ from kivy.metrics import dp
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
-from kivy.uix.togglebutton import ToggleButton
 
 from screens.checklists.popups import SignedInPopup
 from screens.widgets.base import TablesideScreen
+from screens.widgets.bilingual import error_text
+from screens.widgets.choice_list import Choice
 from screens.widgets.refreshing import Refreshing
+from screens.widgets.table_look import person_name
 from services.checklists.gate import OverrideSeatingGate, override_seating_gate
 from services.checklists.runs import StartRun, start_run
 from services.checklists.templates import (
@@ -25,6 +27,7 @@ from services.checklists.templates import (
 )
 from services.checklists.views import Board, BoardEntry, checklist_board
 from services.errors import DomainError
+from services.i18n import Plural
 from services.service_day import local_time_text
 
 
@@ -66,7 +69,7 @@ class OverridePopup(SignedInPopup):
             command = OverrideSeatingGate(manager_pin=pin, reason=self.ids.reason.text)
             override_seating_gate(app.store, app.user.staff_id, command)
         except DomainError as error:
-            self.message = app.localizer.error(error)
+            self.message = error_text(error)  # "already open for {service}": one language
             return
         self.dismiss()
         self.screen.reload()
@@ -177,7 +180,7 @@ class ChecklistsScreen(Refreshing, TablesideScreen):
                 "{service} is not under way: its pre-service inspection was signed off by "
                 "{name}, so seating opens with it.",
                 service=service,
-                name=inspection.signed_by,
+                name=person_name(inspection.signed_by),
             )
         else:
             self.gate_open = False
@@ -188,21 +191,9 @@ class ChecklistsScreen(Refreshing, TablesideScreen):
             )
 
     def _draw_services(self, board: Board) -> None:
-        box = self.ids.services
-        box.clear_widgets()
         loc = self.app.localizer
-        for choice in board.services:
-            button = ToggleButton(
-                text=loc.pick(choice.name_en, choice.name_zh),
-                group="checklist_service",
-                state="down" if choice.period_id == board.period_id else "normal",
-                allow_no_selection=False,
-                size_hint_x=None,
-                width=dp(170),
-                font_size="22sp",
-            )
-            button.bind(on_release=lambda _b, pid=choice.period_id: self.choose_service(pid))
-            box.add_widget(button)
+        services = [Choice(c.period_id, loc.pick(c.name_en, c.name_zh)) for c in board.services]
+        self.ids.services.show(services, selected=board.period_id)
 
     def _draw_rows(self, board: Board) -> None:
         rows = self.ids.rows
@@ -241,11 +232,14 @@ class ChecklistsScreen(Refreshing, TablesideScreen):
     def _state(self, entry: BoardEntry, zone: Any) -> str:
         tr = self.app.localizer._
         if entry.run_id is None:
-            return tr("Not started · {count} items", count=entry.item_count)
+            return tr(
+                Plural("Not started · {count} item", "Not started · {count} items", "count"),
+                count=entry.item_count,
+            )
         if entry.signed_at is not None:
             return tr(
                 "Signed off by {name} at {time}",
-                name=entry.signed_by,
+                name=person_name(entry.signed_by),
                 time=local_time_text(entry.signed_at, zone),
             )
         return tr("{done} of {total} answered", done=entry.done, total=entry.total)

@@ -12,6 +12,7 @@ from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.label import Label
 
 from screens.widgets.base import TablesideScreen
+from screens.widgets.table_look import person_name
 from services.checklists.history import History, HistoryRow, checklist_history, export_history_csv
 from services.errors import DomainError
 
@@ -126,9 +127,10 @@ class ChecklistHistoryScreen(TablesideScreen):
 
     def _who_and_findings(self, row: HistoryRow, hm: Any) -> tuple[str, str]:
         tr = self.app.localizer._
-        who = tr("Started: {name} {time}", name=row.started_by, time=hm(row.started_at))
+        started, signed = person_name(row.started_by), person_name(row.signed_by)
+        who = tr("Started: {name} {time}", name=started, time=hm(row.started_at))
         if row.signed_at is not None:
-            who += "\n" + tr("Signed: {name} {time}", name=row.signed_by, time=hm(row.signed_at))
+            who += "\n" + tr("Signed: {name} {time}", name=signed, time=hm(row.signed_at))
         findings = tr(
             "Fails {fails} · escalated {escalations}",
             fails=row.fails,
@@ -151,7 +153,7 @@ class ChecklistHistoryScreen(TablesideScreen):
                 date=o.service_date.isoformat(),
                 service=loc.pick(o.service_name_en, o.service_name_zh),
                 manager=o.manager,
-                name=o.requested_by,
+                name=person_name(o.requested_by),
                 time=o.at.astimezone(zone).strftime("%m-%d %H:%M"),
                 reason=o.reason,
             )

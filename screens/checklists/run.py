@@ -16,6 +16,8 @@ from screens.checklists.popups import AnswerPopup, SignOffPopup
 from screens.widgets import cjk_wrap
 from screens.widgets.base import TablesideScreen
 from screens.widgets.refreshing import Refreshing
+from screens.widgets.table_look import person_name
+from screens.widgets.theme import TYPE
 from services.checklists.runs import (
     CorrectItem,
     Result,
@@ -154,12 +156,14 @@ class ChecklistRunScreen(Refreshing, TablesideScreen):
             )
         # Markup only for the smaller source line; the item's own words are escaped.
         words = _escape(loc.pick(item.text_en, item.text_zh))
-        self.item_text = f"{words}\n[size=18sp][color=b3b8c2]{_escape(item.source)}[/color][/size]"
+        self.item_text = (
+            f"{words}\n[size={TYPE.body}][color=b3b8c2]{_escape(item.source)}[/color][/size]"
+        )
         self.answer_text = self._answer_details(item)
         if run.signed:
             self.status_text = tr(
                 "Signed off by {name} at {time}. Read-only: a mistake is corrected, never erased.",
-                name=run.signed_by,
+                name=person_name(run.signed_by),
                 time=self._time(run.signed_at),
             )
         elif run.open_critical:
@@ -179,7 +183,7 @@ class ChecklistRunScreen(Refreshing, TablesideScreen):
             tr(
                 "{answer} · {name} at {time}",
                 answer=self._answer_word(item),
-                name=item.ticked_by,
+                name=person_name(item.ticked_by),
                 time=self._time(item.ticked_at),
             )
         ]
@@ -191,7 +195,7 @@ class ChecklistRunScreen(Refreshing, TablesideScreen):
             lines.append(
                 tr(
                     "Resolved by {name}: {note}",
-                    name=item.resolved_by,
+                    name=person_name(item.resolved_by),
                     note=item.resolution_note,
                 )
             )

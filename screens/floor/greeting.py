@@ -8,18 +8,19 @@ from typing import Any
 
 from kivy.factory import Factory
 from kivy.metrics import dp
-from kivy.properties import BooleanProperty, NumericProperty
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.label import Label
 from kivy.uix.popup import Popup
-from kivy.uix.togglebutton import ToggleButton
 
 from screens.widgets import built_ids, table_look, theme
 from screens.widgets.base import TablesideScreen
 from screens.widgets.bilingual import Both
+from screens.widgets.choice_list import Choice
 from screens.widgets.refreshing import Refreshing
 from screens.widgets.table_look import plain
+from screens.widgets.theme import TYPE
 from services.checklists.gate import GateStatus, seating_gate_status
 from services.errors import Conflict, DomainError
 from services.floor.guest_input import MAX_PARTY_SIZE, PartyDetails
@@ -34,6 +35,7 @@ from services.floor.waitlist import (
     propose_tables,
     waitlist,
 )
+from services.i18n import Plural
 from services.service_day import utcnow
 
 REFRESH_SECONDS = 5
@@ -46,6 +48,7 @@ class GreetingScreen(Refreshing, TablesideScreen):
     guests = NumericProperty(0)  # 0: not asked yet
     child_guests = NumericProperty(0)
     high_chair = BooleanProperty(False)
+    nobody_waiting = BooleanProperty(False)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -91,18 +94,8 @@ class GreetingScreen(Refreshing, TablesideScreen):
     # -- the party ---------------------------------------------------------------------------
 
     def _draw_sizes(self) -> None:
-        grid = self.ids.sizes
-        grid.clear_widgets()
-        for n in range(1, SIZE_BUTTONS + 1):
-            button = ToggleButton(
-                text=str(n),
-                font_size="30sp",
-                group="party_size",
-                state="down" if n == self.guests else "normal",
-            )
-            button.bind(on_release=lambda _b, n=n: self.choose_size(n))
-            self.ids[f"size_{n}"] = button
-            grid.add_widget(button)
+        sizes = [Choice(n, str(n), f"size_{n}") for n in range(1, SIZE_BUTTONS + 1)]
+        self.ids.sizes.show(sizes, selected=int(self.guests), ids=self.ids)
 
     def choose_size(self, size: int) -> None:
         self.guests = max(0, min(size, MAX_PARTY_SIZE))
@@ -161,15 +154,18 @@ class GreetingScreen(Refreshing, TablesideScreen):
             return
         for i, offer in enumerate(offers[:SHOWN_PROPOSALS]):
             title = tr("Table {tables}", tables=offer.number)
-            seats = tr("{seats} seats", seats=offer.seats)
+            seats = tr(Plural("{seats} seat", "{seats} seats", "seats"), seats=offer.seats)
             where = loc.pick(offer.section_en, offer.section_zh)
-            waiter = offer.waiter_name  # as stored ("张伟 Zhang Wei"), on every screen
-            load = tr("{count} guests now", count=offer.waiter_covers)
+            waiter = table_look.person_name(offer.waiter_name)  # "张伟 Zhang Wei" everywhere
+            load = tr(
+                Plural("{count} guest now", "{count} guests now", "count"),
+                count=offer.waiter_covers,
+            )
             button = Factory.PrimaryButton if i == 0 and not closed else Button
             widget = button(
                 text=f"[b]{title}[/b]  ·  {seats}\n" + plain(f"{where} · {waiter} ({load})"),
                 markup=True,
-                font_size="21sp",
+                font_size=TYPE.label,
                 size_hint_y=None,
                 height=dp(88),
                 disabled=closed,
@@ -198,7 +194,8 @@ class GreetingScreen(Refreshing, TablesideScreen):
         except DomainError as error:
             self._refused(error)
             return
-        self._seated(seated.size, seated.tables, seated.waiter_name, seated.waiter_number)
+        waiter = table_look.person_name(seated.waiter_name)
+        self._seated(seated.size, seated.tables, waiter, seated.waiter_number)
         self.start_over()
 
     def _seated(self, size: int, tables: list[str], waiter: str, number: str) -> None:
@@ -219,7 +216,7 @@ class GreetingScreen(Refreshing, TablesideScreen):
         if "service" in error.params and gate is not None and gate.service_name_en:
             # "Seating is closed … for Lunch 午市": the service in the reader's language only.
             service = Both(gate.service_name_en, gate.service_name_zh)
-            self.msg_params = {**error.params, "service": service}
+            self.msg_params = {**self.msg_params, "service": service}
 
     # -- the waitlist ------------------------------------------------------------------------
 
@@ -242,16 +239,29 @@ class GreetingScreen(Refreshing, TablesideScreen):
         )
 
     def _draw_line(self) -> None:
-        box = self.ids.line
-        box.clear_widgets()
-        built_ids.forget(self.ids, "seat_waiting_", "gone_")
         tr = self.app.localizer._
-        if not self.line:
-            box.add_widget(Hint(text=tr("Nobody is waiting.")))
-            return
         now = utcnow()
+        self.nobody_waiting = not self.line
+        rows = []
         for position, party in enumerate(self.line, start=1):
-            box.add_widget(WaitingRow(self, position, party, now))
+            facts = [
+                table_look.guests(party.size, tr),
+                tr(
+                    "waiting {minutes} min", minutes=table_look.minutes_since(party.arrived_at, now)
+                ),
+            ]
+            if party.high_chair:
+                facts.append(tr("high chair"))
+            offer = party.offer
+            rows.append(
+                {
+                    "party_id": party.id,
+                    "title": f"{position}. {party.name}",
+                    "facts_text": " · ".join(facts),
+                    "offer_text": tr("Seat at {number}", number=offer.number) if offer else "",
+                }
+            )
+        self.ids.line_rows.data = rows
 
     def seat_waiting(self, party: WaitingParty) -> None:
         if party.offer is None:
@@ -266,7 +276,8 @@ class GreetingScreen(Refreshing, TablesideScreen):
             self._refused(error)
             return
         self.refresh()
-        self._seated(seated.size, seated.tables, seated.waiter_name, seated.waiter_number)
+        waiter = table_look.person_name(seated.waiter_name)
+        self._seated(seated.size, seated.tables, waiter, seated.waiter_number)
 
     def ask_gone(self, party: WaitingParty) -> None:
         GoneConfirmPopup(self, party).open()
@@ -285,7 +296,7 @@ class GreetingScreen(Refreshing, TablesideScreen):
 
 class Hint(Label):
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("font_size", "19sp")
+        kwargs.setdefault("font_size", TYPE.body)
         kwargs.setdefault("size_hint_y", None)
         kwargs.setdefault("height", dp(96))
         super().__init__(**kwargs)
@@ -293,49 +304,25 @@ class Hint(Label):
 
 
 class WaitingRow(BoxLayout):
-    """One waiting party: its name, size and minutes waited on the panel's whole width
-    (issue 12: squeezed beside the buttons they read "6 guests ·...ng 0 min"), and under
-    them the table the line offers it and "Gone"."""
+    """One waiting party in the line (its look is in greeting.kv); rows are reused as the
+    line scrolls, so a tap acts on the party the row shows at that moment."""
 
-    def __init__(self, screen: GreetingScreen, position: int, party: WaitingParty, now: Any):
-        super().__init__(orientation="vertical", size_hint_y=None, height=dp(132), spacing=dp(4))
-        tr = screen.app.localizer._
-        minutes = table_look.minutes_since(party.arrived_at, now)
-        facts = [
-            table_look.guests(party.size, tr),
-            tr("waiting {minutes} min", minutes=minutes),
-        ]
-        if party.high_chair:
-            facts.append(tr("high chair"))
-        for text, bold in ((f"{position}. {party.name}", True), (" · ".join(facts), False)):
-            line = Label(
-                text=text,
-                bold=bold,
-                font_size="18sp",
-                halign="left",
-                valign="middle",
-                shorten=True,
-                size_hint_y=None,
-                height=dp(28),
-            )
-            line.bind(size=lambda w, s: setattr(w, "text_size", s))
-            self.add_widget(line)
-        self.facts = self.children[0]
-        buttons = BoxLayout(spacing=dp(6), size_hint_y=None, height=dp(64))
-        if party.offer is not None:
-            seat = Factory.PrimaryButton(
-                text=tr("Seat at {number}", number=party.offer.number), font_size="19sp"
-            )
-            seat.bind(on_release=lambda _b: screen.seat_waiting(party))
-            screen.ids[f"seat_waiting_{party.id}"] = seat
-            buttons.add_widget(seat)
-        else:
-            buttons.add_widget(Label(text=tr("no table yet"), font_size="17sp"))
-        gone = Button(text=tr("Gone"), size_hint_x=None, width=dp(110), font_size="19sp")
-        gone.bind(on_release=lambda _b: screen.ask_gone(party))
-        screen.ids[f"gone_{party.id}"] = gone
-        buttons.add_widget(gone)
-        self.add_widget(buttons)
+    party_id = NumericProperty(0)
+    title = StringProperty("")
+    facts_text = StringProperty("")
+    offer_text = StringProperty("")  # "Seat at 4", or "" while no table fits
+
+    @property
+    def facts(self) -> Label:
+        return self.ids.facts
+
+    def act(self, what: str) -> None:
+        screen = self.parent
+        while screen is not None and not isinstance(screen, GreetingScreen):
+            screen = screen.parent
+        party = next((p for p in screen.line if p.id == self.party_id), None) if screen else None
+        if screen is not None and party is not None:
+            getattr(screen, what)(party)
 
 
 class GoneConfirmPopup(Popup):
@@ -350,21 +337,21 @@ class GoneConfirmPopup(Popup):
                 name=party.name,
                 size=party.size,
             ),
-            font_size="20sp",
+            font_size=TYPE.label,
             halign="center",
             valign="middle",
         )
         question.bind(size=lambda w, s: setattr(w, "text_size", s))
         box.add_widget(question)
         buttons = BoxLayout(spacing=dp(12), size_hint_y=None, height=dp(64))
-        self.keep_button = Button(text=tr("Keep them waiting"), font_size="20sp")
-        self.gone_button = Factory.DangerButton(text=tr("Yes, they are gone"), font_size="20sp")
+        self.keep_button = Button(text=tr("Keep them waiting"), font_size=TYPE.label)
+        self.gone_button = Factory.DangerButton(text=tr("Yes, they are gone"), font_size=TYPE.label)
         buttons.add_widget(self.keep_button)
         buttons.add_widget(self.gone_button)
         box.add_widget(buttons)
         super().__init__(
             title=tr("Has this party gone?"),
-            title_size="22sp",
+            title_size=TYPE.title,
             content=box,
             size_hint=(None, None),
             size=(dp(620), dp(280)),

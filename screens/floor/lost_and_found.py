@@ -6,12 +6,11 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from kivy.metrics import dp
 from kivy.properties import NumericProperty
-from kivy.uix.togglebutton import ToggleButton
 
-from screens.widgets import built_ids, table_look
+from screens.widgets import table_look
 from screens.widgets.base import TablesideScreen
+from screens.widgets.choice_list import Choice
 from services.errors import DomainError
 from services.floor.lost_and_found import FoundItemLine, ReturnItem, found_items, return_item
 
@@ -44,9 +43,7 @@ class LostAndFoundScreen(TablesideScreen):
         loc = self.app.localizer
         tr = loc._
         zone = ZoneInfo(self.app.restaurant.timezone if self.app.restaurant else "UTC")
-        box = self.ids.found_list
-        box.clear_widgets()
-        built_ids.forget(self.ids, "item_")
+        choices = []
         for item in self.items:
             found = item.found_at.astimezone(zone).strftime("%m-%d %H:%M")
             head = tr(
@@ -54,8 +51,8 @@ class LostAndFoundScreen(TablesideScreen):
                 what=item.description,
                 where=item.found_where,
                 when=found,
-                finder=table_look.short_name(item.found_by, loc.lang),
-                keeper=table_look.short_name(item.handed_to, loc.lang),
+                finder=table_look.person_name(item.found_by),
+                keeper=table_look.person_name(item.handed_to),
             )
             if item.returned_at is not None:
                 back = item.returned_at.astimezone(zone).strftime("%m-%d %H:%M")
@@ -63,22 +60,14 @@ class LostAndFoundScreen(TablesideScreen):
                     "Given back to {name} on {when} by {by}",
                     name=item.returned_to,
                     when=back,
-                    by=table_look.short_name(item.returned_by, loc.lang),
+                    by=table_look.person_name(item.returned_by),
                 )
             else:
                 tail = tr("Kept: tap to record its return")
-            row = ToggleButton(
-                text=f"{head}\n{tail}",
-                group="found_item",
-                state="down" if item.id == self.chosen_id else "normal",
-                disabled=item.returned_at is not None,
-                font_size="18sp",
-                size_hint_y=None,
-                height=dp(76),
+            choices.append(
+                Choice(item.id, f"{head}\n{tail}", f"item_{item.id}", item.returned_at is None)
             )
-            row.bind(on_release=lambda _b, i=item.id: self.choose(i))
-            self.ids[f"item_{item.id}"] = row
-            box.add_widget(row)
+        self.ids.found_list.show(choices, selected=self.chosen_id, ids=self.ids)
         if not self.items:
             self.say("Nothing has been found yet.")
 

@@ -24,10 +24,12 @@ from screens.widgets import built_ids, floor_plan, table_look
 from screens.widgets.base import TablesideScreen
 from screens.widgets.chips import Chip, station_chip
 from screens.widgets.refreshing import Refreshing
+from screens.widgets.theme import TYPE
 from services.errors import Conflict, DomainError
 from services.floor import table_changes, table_reset
 from services.floor.plan import FloorView, TableState, TableView, floor_view
 from services.floor.seating import GuestsLeft, guests_left
+from services.i18n import N_
 from services.permissions import Action, allowed
 
 _ = floor_plan  # registers FloorPlan with the Factory, for floor.kv
@@ -112,7 +114,7 @@ class FloorScreen(Refreshing, TablesideScreen):
             Label(
                 text=loc.pick(service.name_en, service.name_zh),
                 bold=True,
-                font_size="18sp",
+                font_size=TYPE.body,
                 size_hint_x=None,
                 width=dp(80),
             )
@@ -121,7 +123,7 @@ class FloorScreen(Refreshing, TablesideScreen):
             box.add_widget(
                 station_chip(
                     loc.pick(section.name_en, section.name_zh),
-                    section.waiter_name,
+                    table_look.person_name(section.waiter_name),
                     section.station,
                     section.late_minutes,
                     service.stations_due,
@@ -183,41 +185,43 @@ class FloorScreen(Refreshing, TablesideScreen):
         roles = self.app.user.roles if self.app.user else frozenset()
         if self.mode:
             hints = {
-                "move": "Tap the free table to move the party to.",
-                "join": "Tap a free table to join to this party.",
-                "split": "Tap the table to split off.",
+                "move": N_("Tap the free table to move the party to."),
+                "join": N_("Tap a free table to join to this party."),
+                "split": N_("Tap the table to split off."),
             }
-            box.add_widget(Label(text=tr(hints[self.mode]), font_size="19sp", bold=True))
-            box.add_widget(self._button("Cancel", self.cancel_mode))
+            box.add_widget(Label(text=tr(hints[self.mode]), font_size=TYPE.body, bold=True))
+            box.add_widget(self._button(N_("Cancel"), self.cancel_mode))
             return
         if table is None:
             box.add_widget(Legend())
             return
         if table.state == TableState.FREE:
-            box.add_widget(self._button("Greet a party", self.greet, primary=True))
+            box.add_widget(self._button(N_("Greet a party"), self.greet, primary=True))
             if allowed(roles, Action.CLOSE_TABLE):
                 reason = TextInput(
-                    hint_text=tr("Why out of service?"), multiline=False, font_size="18sp"
+                    hint_text=tr("Why out of service?"), multiline=False, font_size=TYPE.body
                 )
                 self.ids["reason_input"] = reason
                 box.add_widget(reason)
-                box.add_widget(self._button("Out of service", self.close_table, danger=True))
+                box.add_widget(self._button(N_("Out of service"), self.close_table, danger=True))
         elif table.state == TableState.OUT_OF_SERVICE:
             if allowed(roles, Action.CLOSE_TABLE):
-                box.add_widget(self._button("Back in service", self.reopen_table, primary=True))
+                box.add_widget(self._button(N_("Back in service"), self.reopen_table, primary=True))
         elif table.state in AT_TABLE_STATES:
             if table.state != TableState.PAID and allowed(roles, Action.TAKE_ORDER):
-                box.add_widget(self._button("Order", self.take_order, primary=True))
-            box.add_widget(self._button("Move party", lambda: self.start_mode("move")))
-            box.add_widget(self._button("Join a table", lambda: self.start_mode("join")))
+                box.add_widget(self._button(N_("Order"), self.take_order, primary=True))
+            box.add_widget(self._button(N_("Move party"), lambda: self.start_mode("move")))
+            box.add_widget(self._button(N_("Join a table"), lambda: self.start_mode("join")))
             if table.joined_with:
-                box.add_widget(self._button("Split off a table", lambda: self.start_mode("split")))
+                box.add_widget(
+                    self._button(N_("Split off a table"), lambda: self.start_mode("split"))
+                )
             if table.state in BILL_STATES and allowed(roles, Action.TAKE_PAYMENT):
-                box.add_widget(self._button("Bill", self.open_bill))
+                box.add_widget(self._button(N_("Bill"), self.open_bill))
             if table.state == TableState.PAID:
-                box.add_widget(self._button("Guests have left", self.guests_left, primary=True))
+                box.add_widget(self._button(N_("Guests have left"), self.guests_left, primary=True))
         elif table.state == TableState.NEEDS_RESET:
-            box.add_widget(self._button("Reset table", self.reset_table, primary=True))
+            box.add_widget(self._button(N_("Reset table"), self.reset_table, primary=True))
 
     def _button(
         self, sentence: str, action: Any, primary: bool = False, danger: bool = False
@@ -225,7 +229,7 @@ class FloorScreen(Refreshing, TablesideScreen):
         from kivy.factory import Factory
 
         cls = Factory.PrimaryButton if primary else Factory.DangerButton if danger else Button
-        button = cls(text=self.app.localizer._(sentence), font_size="19sp")
+        button = cls(text=self.app.localizer._(sentence), font_size=TYPE.body)
         button.sentence = sentence
         button.bind(on_release=lambda _b: action())
         return button
@@ -383,7 +387,7 @@ def describe(table: TableView, view: FloorView, loc: Any) -> tuple[str, str]:
             parts.append(table.party_name)
         minutes = table_look.minutes_since(table.seated_at, view.at)
         parts.append(tr("seated {minutes} min ago", minutes=minutes))
-        parts.append(f"{table.waiter_name} ({table.waiter_number})")
+        parts.append(f"{table_look.person_name(table.waiter_name)} ({table.waiter_number})")
         if table.joined_with:
             parts.append(tr("joined with {tables}", tables=" + ".join(table.joined_with)))
         if table.note:

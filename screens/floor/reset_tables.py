@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from kivy.metrics import dp
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
-from kivy.uix.label import Label
 from kivy.uix.togglebutton import ToggleButton
 
-from screens.widgets import built_ids, table_look
+from screens.widgets import table_look
 from screens.widgets.base import TablesideScreen
+from screens.widgets.choice_list import Choice
 from services.errors import DomainError
 from services.floor.lost_and_found import Keeper, keepers
 from services.floor.plan import TableState, TableView, floor_view
@@ -26,6 +25,7 @@ class ResetTablesScreen(TablesideScreen):
     checked = BooleanProperty(False)
     chosen_title = StringProperty("")
     found_line = StringProperty("")
+    nothing_waiting = BooleanProperty(False)
     # Items logged for the chosen table: finding something is looking, so while there are
     # any the "I checked" box stays ticked and cannot be unticked by mistake.
     found_count = NumericProperty(0)
@@ -85,52 +85,32 @@ class ResetTablesScreen(TablesideScreen):
         loc = self.app.localizer
         tr = loc._
         now = utcnow()
-        box = self.ids.choices
-        box.clear_widgets()
-        built_ids.forget(self.ids, "reset_choice_", "keeper_")
-        if not self.waiting:
-            box.add_widget(
-                Label(
-                    text=tr("No table needs resetting."),
-                    font_size="20sp",
-                    size_hint_y=None,
-                    height=dp(80),
-                )
-            )
-        for table in self.waiting:
-            minutes = table_look.minutes_since(table.vacated_at, now)
-            button = ToggleButton(
-                text=tr("Table {number}", number=table.number)
+        self.nothing_waiting = not self.waiting
+        waiting = [
+            Choice(
+                table.id,
+                tr("Table {number}", number=table.number)
                 + "\n"
-                + tr("empty for {minutes} min", minutes=minutes),
-                group="reset_choice",
-                allow_no_selection=False,
-                state="down" if table.id == self.chosen_id else "normal",
-                font_size="20sp",
-                size_hint_y=None,
-                height=dp(76),
+                + tr(
+                    "empty for {minutes} min",
+                    minutes=table_look.minutes_since(table.vacated_at, now),
+                ),
+                f"reset_choice_{table.number}",
             )
-            button.bind(on_release=lambda _b, t=table.id: self.choose(t))
-            self.ids[f"reset_choice_{table.number}"] = button
-            box.add_widget(button)
+            for table in self.waiting
+        ]
+        self.ids.choices.show(waiting, selected=self.chosen_id, ids=self.ids)
         chosen = next((t for t in self.waiting if t.id == self.chosen_id), None)
         self.chosen_title = (
             tr("Table {number}", number=chosen.number) if chosen else tr("Choose a table.")
         )
-        row = self.ids.keepers
-        row.clear_widgets()
-        for keeper in self.keepers:
-            button = ToggleButton(
-                text=table_look.short_name(keeper.name, loc.lang),
-                group="keeper",
-                state="down" if keeper.id == self.keeper_id else "normal",
-                font_size="18sp",
-            )
-            button.bind(on_release=lambda _b, k=keeper.id: self.choose_keeper(k))
-            self.ids[f"keeper_{keeper.number}"] = button
-            row.add_widget(button)
+        keepers = [
+            Choice(k.id, table_look.person_name(k.name), f"keeper_{k.number}") for k in self.keepers
+        ]
+        self.ids.keepers.show(keepers, selected=self.keeper_id, ids=self.ids)
         self.found_line = "\n".join(
-            tr("{what}: to {name}", what=what, name=keeper.name) for what, keeper in self.found
+            tr("{what}: to {name}", what=what, name=table_look.person_name(keeper.name))
+            for what, keeper in self.found
         )
 
     def tick_checked(self, button: ToggleButton) -> None:
@@ -160,7 +140,7 @@ class ResetTablesScreen(TablesideScreen):
         self.found_count = len(self.found)
         self.ids.found_input.text = ""
         self._draw()
-        self.say("Written down. Hand it to {name}.", name=keeper.name)
+        self.say("Written down. Hand it to {name}.", name=table_look.person_name(keeper.name))
 
     def reset(self) -> None:
         if not self.chosen_id:

@@ -10,12 +10,13 @@ from kivy.metrics import dp
 from kivy.properties import NumericProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
-from kivy.uix.togglebutton import ToggleButton
 
 from screens.widgets import built_ids, table_look
 from screens.widgets.base import TablesideScreen
 from screens.widgets.bilingual import Both
 from screens.widgets.chips import STATION_COLOURS, Chip, station_text
+from screens.widgets.choice_list import Choice, ChoiceList
+from screens.widgets.theme import TYPE
 from services.errors import DomainError
 from services.floor.stations import (
     AssignSection,
@@ -65,21 +66,16 @@ class StationsScreen(TablesideScreen):
     def _draw(self) -> None:
         loc = self.app.localizer
         tr = loc._
-        services = self.ids.services
-        services.clear_widgets()
-        built_ids.forget(self.ids, "service_", "assign_")
-        for service in self.services:
-            opens = service.opens.astimezone(self._zone()).strftime("%H:%M")
-            button = ToggleButton(
-                text=f"{loc.pick(service.name_en, service.name_zh)} {opens}",
-                group="service",
-                allow_no_selection=False,
-                state="down" if service.period_id == self.period_id else "normal",
-                font_size="20sp",
+        built_ids.forget(self.ids, "assign_")
+        services = [
+            Choice(
+                s.period_id,
+                f"{loc.pick(s.name_en, s.name_zh)} {s.opens.astimezone(self._zone()):%H:%M}",
+                f"service_{s.code}",
             )
-            button.bind(on_release=lambda _b, p=service.period_id: self.choose_service(p))
-            self.ids[f"service_{service.code}"] = button
-            services.add_widget(button)
+            for s in self.services
+        ]
+        self.ids.services.show(services, selected=self.period_id, ids=self.ids)
         box = self.ids.sections
         box.clear_widgets()
         if self.roster is None:
@@ -91,23 +87,26 @@ class StationsScreen(TablesideScreen):
             row.add_widget(
                 Label(
                     text=loc.pick(line.section_en, line.section_zh),
-                    font_size="22sp",
+                    font_size=TYPE.title,
                     bold=True,
                     size_hint_x=None,
                     width=dp(160),
                 )
             )
-            for waiter_id, number, name in self.waiters:
-                button = ToggleButton(
-                    text=f"{name}\n{number}",  # the name as stored, as on every screen
-                    group=f"section_{line.section_id}",
-                    state="down" if waiter_id == line.waiter_id else "normal",
-                    font_size="18sp",
-                )
-                button.bind(on_release=lambda _b, s=line.section_id, w=waiter_id: self.assign(s, w))
-                self.ids[f"assign_{line.section_id}_{number}"] = button
-                row.add_widget(button)
-            status = station_text(line.waiter_name, line.status, line.late_minutes, due, zone, loc)
+            waiters = ChoiceList(font_size=TYPE.body, spacing=dp(8))
+            waiters.show(
+                [
+                    # The name as stored, as on every screen.
+                    Choice(waiter_id, f"{name}\n{number}", f"assign_{line.section_id}_{number}")
+                    for waiter_id, number, name in self.waiters
+                ],
+                selected=line.waiter_id,
+                ids=self.ids,
+            )
+            waiters.bind(on_choose=lambda _l, w, s=line.section_id: self.assign(s, w))
+            row.add_widget(waiters)
+            who = table_look.person_name(line.waiter_name)
+            status = station_text(who, line.status, line.late_minutes, due, zone, loc)
             ink = (
                 table_look.DARK_TEXT
                 if line.status == StationStatus.CAME_LATE
@@ -154,7 +153,7 @@ class StationsScreen(TablesideScreen):
         # The names follow the language even after it changes: "孙磊 Sun Lei负责午市的包间。"
         self.say(
             "{name} has {section} for {service}.",
-            name=line.waiter_name,
+            name=table_look.person_name(line.waiter_name),
             section=Both(line.section_en, line.section_zh),
             service=Both(roster.service.name_en, roster.service.name_zh),
         )

@@ -6,19 +6,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from kivy.metrics import dp
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.togglebutton import ToggleButton
 
 from screens.widgets.base import TablesideScreen
+from screens.widgets.choice_list import Choice
 from services.errors import DomainError
 from services.menu import catalog as menu_service
 from services.menu.catalog import MenuCategoryView, MenuItemView
+from services.text import both
 
 
 class StockCategoryButton(ToggleButton):
-    category_id = NumericProperty(0)
+    """A category on the sold-out screen, in its ChoiceList (its look is in stock.kv)."""
 
 
 class StockRow(BoxLayout):
@@ -83,24 +84,14 @@ class MenuStockScreen(TablesideScreen):
         loc = self.app.localizer
         tr = loc._
         self.sold_out_count = sum(not i.in_stock for c in self._categories for i in c.items)
-        tabs = self.ids.categories
-        tabs.clear_widgets()
+        tabs = []
         for category in self._categories:
             out = sum(not i.in_stock for i in category.items)
             label = loc.pick(category.name_en, category.name_zh)
-            button = StockCategoryButton(
-                text=label if not out else tr("{name} ({count} sold out)", name=label, count=out),
-                group="menu_category",
-                allow_no_selection=False,
-                category_id=category.id,
-                state="down"
-                if category.id == self._shown_category and not self._search.strip()
-                else "normal",
-                size_hint_y=None,
-                height=dp(72),
-            )
-            button.bind(on_release=lambda _b, c=category.id: self.show_category(c))
-            tabs.add_widget(button)
+            words = label if not out else tr("{name} ({count} sold out)", name=label, count=out)
+            tabs.append(Choice(category.id, words))
+        searching = bool(self._search.strip())
+        self.ids.categories.show(tabs, selected=None if searching else self._shown_category)
 
         exponent = self.app.restaurant.currency_exponent if self.app.restaurant else 2
         rows = self.ids.rows
@@ -127,9 +118,10 @@ class MenuStockScreen(TablesideScreen):
             self.fail(error)
             self.reload()
             return
-        name = menu_service.both_names(changed.name_zh, changed.name_en)
+        # The dish in the reader's language only (the message line picks, issue 12).
+        name = both("name", changed.name_en, changed.name_zh)
         if changed.in_stock:
-            self.say("{name} is available again.", name=name)
+            self.say("{name} is available again.", **name)
         else:
-            self.say("{name} is now sold out (86).", name=name)
+            self.say("{name} is now sold out (86).", **name)
         self.reload()

@@ -24,12 +24,16 @@ from kivy.uix.popup import Popup
 from kivy.uix.togglebutton import ToggleButton
 
 from screens.orders.popups import ChoicesPopup, LinePopup, VoidPopup, line_parts, line_status
-from screens.orders.text import dish_text, money_text, seat_word
+from screens.orders.text import ORDER_HEADER, dish_text, money_text, seat_word
 from screens.serving import fire_strip
 from screens.widgets.base import TablesideScreen
 from screens.widgets.bilingual import Both
+from screens.widgets.choice_list import Choice
 from screens.widgets.refreshing import Refreshing
+from screens.widgets.table_look import person_name
+from screens.widgets.theme import TYPE
 from services.errors import Conflict, DomainError
+from services.i18n import N_
 from services.menu import catalog as menu_service
 from services.menu.catalog import MenuCategoryView, MenuItemView
 from services.orders.taking import (
@@ -51,7 +55,7 @@ def open_order(app: Any, party_id: int) -> None:
 
 
 class CategoryButton(ToggleButton):
-    category_id = NumericProperty(0)
+    """A tab of the menu, in the order screen's ChoiceList (its look is in order.kv)."""
 
 
 class MenuItemButton(Button):
@@ -60,7 +64,7 @@ class MenuItemButton(Button):
 
 
 class SeatButton(ToggleButton):
-    seat = ObjectProperty(None, allownone=True)
+    """A seat for the next dish, in the order screen's ChoiceList (its look in order.kv)."""
 
 
 class OrderLineRow(ButtonBehavior, BoxLayout):
@@ -165,26 +169,20 @@ class OrderScreen(Refreshing, TablesideScreen):
 
     def _draw_menu(self) -> None:
         loc = self.app.localizer
-        tabs = self.ids.categories
-        tabs.clear_widgets()
         searching = bool(self.search_text.strip())
+        tabs = []
         for category in self.categories:
             name = loc.pick(category.name_en, category.name_zh)
-            tab = CategoryButton(
-                text=name,
-                # A long name ("Rice, noodles and dumplings") gets the room it needs.
-                size_hint_x=max(1.0, len(name) / 12),
-                category_id=category.id,
-                state="down" if category.id == self.category_id and not searching else "normal",
-            )
-            tab.bind(on_release=lambda b: self.choose_category(int(b.category_id)))
-            tabs.add_widget(tab)
+            # A long name ("Rice, noodles and dumplings") gets the room it needs.
+            tabs.append(Choice(category.id, name, weight=max(1.0, len(name) / 12)))
+        # While searching no tab is down: the dishes shown are the search's, not a tab's.
+        self.ids.categories.show(tabs, selected=None if searching else self.category_id)
         grid = self.ids.dishes
         grid.clear_widgets()
         shown = self._shown_items()
         for item in shown:
             grid.add_widget(self._dish_button(item))
-        no_match = "No dish matches “{words}”. Try fewer letters, or the other language."
+        no_match = N_("No dish matches “{words}”. Try fewer letters, or the other language.")
         words = self.search_text.strip()[:40]
         self.no_match_text = loc._(no_match, words=words) if searching and not shown else ""
 
@@ -202,10 +200,10 @@ class OrderScreen(Refreshing, TablesideScreen):
             return
         tr = self.app.localizer._
         self.header_text = tr(
-            "Table {table} · {guests} guests · Waiter {waiter} · {date}",
+            ORDER_HEADER,
             table=order.table_label,
             guests=order.guests,
-            waiter=f"{order.waiter_name} ({order.waiter_number})",
+            waiter=f"{person_name(order.waiter_name)} ({order.waiter_number})",
             date=order.order_date.isoformat(),
         )
         self.new_count = len(order.new_lines)
@@ -221,16 +219,10 @@ class OrderScreen(Refreshing, TablesideScreen):
             if order.lines
             else tr("Nothing is on the order yet: tap a dish to add it.")
         )
-        seats = self.ids.seats
-        seats.clear_widgets()
         if self.seat is not None and self.seat > order.guests:
             self.seat = None
-        for seat in [None, *range(1, order.guests + 1)]:
-            button = SeatButton(
-                text=seat_word(seat), seat=seat, state="down" if seat == self.seat else "normal"
-            )
-            button.bind(on_release=lambda b: self.choose_seat(b.seat))
-            seats.add_widget(button)
+        seats = [Choice(seat, seat_word(seat)) for seat in [None, *range(1, order.guests + 1)]]
+        self.ids.seats.show(seats, selected=self.seat)
         box = self.ids.lines
         box.clear_widgets()
         for line in order.lines:
@@ -243,7 +235,7 @@ class OrderScreen(Refreshing, TablesideScreen):
         row = OrderLineRow(
             line_id=line.id,
             # The kitchen note on a line of its own, as large as the dish, in amber.
-            text=f"{text}\n[size=15sp]{facts}[/size]" + (f"\n{note}" if note else ""),
+            text=f"{text}\n[size={TYPE.caption}]{facts}[/size]" + (f"\n{note}" if note else ""),
             status=status,
             status_text=status_text,
             price_text=money_text(line.total_minor),
@@ -255,8 +247,8 @@ class OrderScreen(Refreshing, TablesideScreen):
 
     def choose_seat(self, seat: int | None) -> None:
         self.seat = seat
-        for button in self.ids.seats.children:
-            button.state = "down" if button.seat == seat else "normal"
+        for key, button in self.ids.seats.buttons.items():
+            button.state = "down" if key == seat else "normal"
 
     def tap_dish(self, item_id: int) -> None:
         item = self.items.get(item_id)

@@ -18,6 +18,10 @@ from kivy.uix.popup import Popup
 from kivy.uix.togglebutton import ToggleButton
 
 from screens.orders.text import line_text, money_text, pick, seat_word, shown, tr
+from screens.widgets import stepper
+from screens.widgets.bilingual import error_text
+from screens.widgets.choice_list import Choice
+from screens.widgets.showable import Showable
 from services.errors import DomainError
 from services.menu.catalog import MenuItemView, ModifierGroupView
 from services.orders.views import CourseChoice, LineView
@@ -55,7 +59,7 @@ def line_status(line: LineView, zone: ZoneInfo) -> tuple[str, str]:
     return "new", tr("NEW · not sent")
 
 
-class KitchenNote(Label):
+class KitchenNote(Showable, Label):
     """The kitchen note in a dialog, in a band of its own; no height when there is none."""
 
 
@@ -121,7 +125,7 @@ class ChoicesPopup(Popup):
         if error is None:
             self.dismiss()
         else:
-            self.message = App.get_running_app().localizer.error(error)
+            self.message = error_text(error)  # its dish and choice names in one language
 
 
 class LinePopup(Popup):
@@ -158,31 +162,15 @@ class LinePopup(Popup):
         self.quantity = line.quantity
         self.editable = not line.sent
         self.can_void = line.sent and not line.voided
-        self.seat_buttons: list[ToggleButton] = []
-        self.course_buttons: list[ToggleButton] = []
+        stepper.lift_ids(self)
         self.choices: ChoicesBox | None = None
         if not self.editable:
             return
-        for seat in [None, *range(1, guests + 1)]:
-            button = ToggleButton(
-                text=seat_word(seat),
-                group="line-seat",
-                allow_no_selection=False,
-                state="down" if seat == line.seat else "normal",
-            )
-            button.seat = seat
-            self.seat_buttons.append(button)
-            self.ids.seats.add_widget(button)
-        for course in courses:
-            button = ToggleButton(
-                text=pick(course.name_en, course.name_zh),
-                group="line-course",
-                allow_no_selection=False,
-                state="down" if course.id == line.course_id else "normal",
-            )
-            button.course_id = course.id
-            self.course_buttons.append(button)
-            self.ids.courses.add_widget(button)
+        seats = [Choice(seat, seat_word(seat)) for seat in [None, *range(1, guests + 1)]]
+        self.ids.seats.show(seats, selected=line.seat)
+        self.ids.courses.show(
+            [Choice(c.id, pick(c.name_en, c.name_zh)) for c in courses], selected=line.course_id
+        )
         if item is not None and item.modifier_groups:
             self.choices = ChoicesBox(item.modifier_groups, {m.id for m in line.modifiers})
             self.ids.choices.add_widget(self.choices)
@@ -192,12 +180,11 @@ class LinePopup(Popup):
         self.quantity = max(1, int(self.quantity) + by)
 
     def seat(self) -> int | None:
-        down = [b for b in self.seat_buttons if b.state == "down"]
-        return down[0].seat if down else self.line.seat
+        seat: int | None = self.ids.seats.chosen(self.line.seat)
+        return seat
 
     def course_id(self) -> int:
-        down = [b for b in self.course_buttons if b.state == "down"]
-        return int(down[0].course_id) if down else self.line.course_id
+        return int(self.ids.courses.chosen(self.line.course_id))
 
     def chosen(self) -> list[int]:
         return self.choices.chosen() if self.choices else [m.id for m in self.line.modifiers]
@@ -206,7 +193,7 @@ class LinePopup(Popup):
         if error is None:
             self.dismiss()
         else:
-            self.message = App.get_running_app().localizer.error(error)
+            self.message = error_text(error)  # its dish and choice names in one language
 
     def save(self) -> None:
         self._answer(self._save(self))
@@ -234,16 +221,11 @@ class VoidPopup(Popup):
         super().__init__(**kwargs)
         self.heading = f"{line.quantity} × {pick(line.name_en, line.name_zh)}"
         self.note_text = line_parts(line, App.get_running_app().localizer)[2]
-        for reason in VoidReason:
-            en, zh = REASON_WORDS[reason]
-            button = ToggleButton(text=pick(en, zh), group="void-reason", font_size="19sp")
-            button.reason = reason.value
-            button.bind(on_release=self._choose)
-            self.ids.reasons.add_widget(button)
-            self.ids[f"reason_{reason.value}"] = button
-
-    def _choose(self, button: ToggleButton) -> None:
-        self.reason = button.reason if button.state == "down" else ""
+        reasons = [
+            Choice(reason.value, pick(*REASON_WORDS[reason]), f"reason_{reason.value}")
+            for reason in VoidReason
+        ]
+        self.ids.reasons.show(reasons, ids=self.ids)
 
     def confirm(self) -> None:
         pad = self.ids.pad
@@ -253,4 +235,4 @@ class VoidPopup(Popup):
         if error is None:
             self.dismiss()
         else:
-            self.message = App.get_running_app().localizer.error(error)
+            self.message = error_text(error)  # its dish and choice names in one language

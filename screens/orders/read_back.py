@@ -16,11 +16,14 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 
 from screens.orders.popups import line_parts
-from screens.orders.text import escape, money_text, seat_word
+from screens.orders.text import ORDER_HEADER, escape, money_text, seat_word
 from screens.serving import fire_now
 from screens.widgets.base import TablesideScreen
 from screens.widgets.bilingual import Both
+from screens.widgets.table_look import person_name
+from screens.widgets.theme import TYPE
 from services.errors import Conflict, DomainError
+from services.i18n import Plural
 from services.orders.sending import LineSeen, SendOrder, send_order
 from services.orders.views import OrderView
 from services.printing.printers import STATIONS
@@ -66,14 +69,14 @@ class ReadBackScreen(TablesideScreen):
             return
         loc, tr = self.app.localizer, self.app.localizer._
         self.header_text = tr(
-            "Table {table} · {guests} guests · Waiter {waiter} · {date}",
+            ORDER_HEADER,
             table=order.table_label,
             guests=order.guests,
-            waiter=f"{order.waiter_name} ({order.waiter_number})",
+            waiter=f"{person_name(order.waiter_name)} ({order.waiter_number})",
             date=order.order_date.isoformat(),
         )
         self.summary_text = tr(
-            "{count} new lines · {amount}",
+            Plural("{count} new line · {amount}", "{count} new lines · {amount}", "count"),
             count=len(order.new_lines),
             amount=money_text(order.new_total_minor),
         )
@@ -88,8 +91,8 @@ class ReadBackScreen(TablesideScreen):
             for seat in course.seats:
                 for n, line in enumerate(seat.lines):
                     main, facts, note = line_parts(line, loc, place=False)
-                    text = f"{main}\n[size=18sp]{facts}[/size]" if facts else main
-                    text += f"\n[size=22sp]{note}[/size]" if note else ""
+                    text = f"{main}\n[size={TYPE.body}]{facts}[/size]" if facts else main
+                    text += f"\n[size={TYPE.title}]{note}[/size]" if note else ""
                     who = seat_word(seat.seat) if n == 0 else ""
                     box.add_widget(ReadBackRow(seat_text=who, text=text))
 
@@ -125,16 +128,34 @@ class ReadBackScreen(TablesideScreen):
         if self.app.print_spooler is None:
             # This tablet prints nothing: the tickets only queue (the print queue shows them).
             sentence = (
-                "Sent as RUSH: order {ref}, {count} lines. No printer is set up on this "
-                "tablet: the tickets for {stations} wait in the print queue."
+                Plural(
+                    "Sent as RUSH: order {ref}, {count} line. No printer is set up on this "
+                    "tablet: the tickets for {stations} wait in the print queue.",
+                    "Sent as RUSH: order {ref}, {count} lines. No printer is set up on this "
+                    "tablet: the tickets for {stations} wait in the print queue.",
+                    "count",
+                )
                 if sent.rush
-                else "Sent: order {ref}, {count} lines. No printer is set up on this tablet: "
-                "the tickets for {stations} wait in the print queue."
+                else Plural(
+                    "Sent: order {ref}, {count} line. No printer is set up on this tablet: "
+                    "the tickets for {stations} wait in the print queue.",
+                    "Sent: order {ref}, {count} lines. No printer is set up on this tablet: "
+                    "the tickets for {stations} wait in the print queue.",
+                    "count",
+                )
             )
         elif sent.rush:
-            sentence = "Sent as RUSH: order {ref}, {count} lines, to {stations}."
+            sentence = Plural(
+                "Sent as RUSH: order {ref}, {count} line, to {stations}.",
+                "Sent as RUSH: order {ref}, {count} lines, to {stations}.",
+                "count",
+            )
         else:
-            sentence = "Sent: order {ref}, {count} lines, to {stations}."
+            sentence = Plural(
+                "Sent: order {ref}, {count} line, to {stations}.",
+                "Sent: order {ref}, {count} lines, to {stations}.",
+                "count",
+            )
         order_screen.say(
             sentence,
             ref=sent.order_ref,

@@ -7,9 +7,19 @@ from typing import Any
 
 from kivy.app import App
 
+from screens.widgets.table_look import person_name
+from screens.widgets.theme import TYPE
+from services.i18n import Plural
 from services.menu.catalog import ALLERGEN_NAMES, MenuItemView
 from services.orders.views import LineView
 from services.printing.paper import money, printable
+
+# The head of an order, on the order screen and the read-back.
+ORDER_HEADER = Plural(
+    "Table {table} · {guests} guest · Waiter {waiter} · {date}",
+    "Table {table} · {guests} guests · Waiter {waiter} · {date}",
+    "guests",
+)
 
 
 def tr(sentence: str, **params: Any) -> str:
@@ -54,10 +64,11 @@ def dish_text(item: MenuItemView, loc: Any) -> str:
     if item.in_stock:
         lines.append(money_text(item.price_minor))
     else:
-        lines.append(f"[b][color=ff7366]{tr('SOLD OUT (86)')}[/color][/b]")
+        sold_out = tr("SOLD OUT (86)")
+        lines.append(f"[b][color=ff7366]{sold_out}[/color][/b]")
     if item.allergens:
         words = tr("Allergens: {list}", list=allergen_words(item.allergens, loc))
-        lines.append(f"[size=13sp]{escape(words)}[/size]")
+        lines.append(f"[size={TYPE.small}]{escape(words)}[/size]")
     return "\n".join(lines)
 
 
@@ -81,7 +92,7 @@ def line_text(line: LineView, loc: Any, place: bool = True) -> tuple[str, str]:
     void = tr(
         "VOID: {reason} · by {who}, approved by {manager}",
         reason=shown(line.void_reason),
-        who=escape(line.voided_by),
-        manager=escape(line.void_approved_by),
+        who=escape(person_name(line.voided_by)),
+        manager=escape(person_name(line.void_approved_by)),
     )
     return f"[s]{main}[/s]", f"[s]{text}[/s]\n[color=ff7366]{void}[/color]"

@@ -8,10 +8,11 @@ from kivy.properties import NumericProperty
 
 from screens.widgets.base import TablesideScreen
 from services.errors import DomainError
+from services.i18n import N_
 from services.people import staff as staff_service
 from services.people.staff import ChangePin
 
-STEPS = ("Enter your current PIN", "Enter the new PIN", "Enter the new PIN again")
+STEPS = (N_("Enter your current PIN"), N_("Enter the new PIN"), N_("Enter the new PIN again"))
 
 
 class ChangePinScreen(TablesideScreen):

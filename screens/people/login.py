@@ -9,9 +9,12 @@ from kivy.properties import NumericProperty, ObjectProperty
 from kivy.uix.togglebutton import ToggleButton
 
 from screens.widgets.base import TablesideScreen
+from screens.widgets.table_look import person_name
+from screens.widgets.theme import TYPE
 from services.errors import DomainError
 from services.people import staff as staff_service
 from services.people.staff import SignIn, StaffCard
+from services.permissions import ROLE_WORDS
 
 
 class StaffButton(ToggleButton):
@@ -41,16 +44,16 @@ class LoginScreen(TablesideScreen):
         grid.clear_widgets()
         tr = self.app.localizer._
         for person in getattr(self, "_people", []):
-            roles = " · ".join(tr(role.value.capitalize()) for role in person.roles)
+            roles = " · ".join(tr(ROLE_WORDS[role]) for role in person.roles)
             button = StaffButton(
-                text=f"[b]{person.name}[/b]\n{person.number}  {roles}",
+                text=f"[b]{person_name(person.name)}[/b]\n{person.number}  {roles}",
                 markup=True,
                 group="staff",
                 allow_no_selection=False,
                 staff_id=person.id,
                 size_hint_y=None,
                 height=dp(88),
-                font_size="19sp",
+                font_size=TYPE.body,
                 state="down" if self.selected and self.selected.id == person.id else "normal",
             )
             button.bind(on_release=lambda b, p=person: self.choose(p))

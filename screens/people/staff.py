@@ -14,6 +14,7 @@ from kivy.uix.togglebutton import ToggleButton
 
 from screens.widgets import theme
 from screens.widgets.base import TablesideScreen
+from screens.widgets.table_look import person_name
 from services.errors import Conflict, DomainError
 from services.people import management
 from services.people.management import (
@@ -24,7 +25,7 @@ from services.people.management import (
     SetRoles,
     StaffLine,
 )
-from services.permissions import Role
+from services.permissions import ROLE_WORDS, Role
 
 
 class PersonButton(Button):
@@ -71,11 +72,11 @@ class StaffScreen(TablesideScreen):
 
     def _role_words(self, roles: tuple[Role, ...]) -> str:
         tr = self.app.localizer._
-        return " · ".join(tr(r.value.capitalize()) for r in roles)
+        return " · ".join(tr(ROLE_WORDS[r]) for r in roles)
 
     def _person_text(self, person: StaffLine) -> str:
         tr = self.app.localizer._
-        text = f"{person.number} · {person.name}\n{self._role_words(person.roles)}"
+        text = f"{person.number} · {person_name(person.name)}\n{self._role_words(person.roles)}"
         if not person.active:
             text += " · " + tr("has left")
         elif person.locked:
@@ -123,7 +124,7 @@ class StaffScreen(TablesideScreen):
         for role in Role:
             grid.add_widget(
                 RoleButton(
-                    text=tr(role.value.capitalize()),
+                    text=tr(ROLE_WORDS[role]),
                     role=role.value,
                     state="down" if role.value in has else "normal",
                     size_hint_y=None,

@@ -44,6 +44,15 @@ class PrintJobRow(BoxLayout):
     can_retry = BooleanProperty(False)
     can_settle = BooleanProperty(False)
 
+    def act(self, what: str) -> None:
+        """A button of this row: the screen does it for the job the row shows now (rows are
+        reused as the list scrolls, so the job is read at the tap, not when drawn)."""
+        screen = self.parent
+        while screen is not None and not isinstance(screen, PrintQueueScreen):
+            screen = screen.parent
+        if screen is not None:
+            getattr(screen, what)(int(self.job_id))
+
 
 class PrintQueueScreen(Refreshing, TablesideScreen):
     refresh_seconds = REFRESH_SECONDS
@@ -84,21 +93,17 @@ class PrintQueueScreen(Refreshing, TablesideScreen):
 
     def _draw(self) -> None:
         self.job_count = len(self._jobs)
-        rows = self.ids.rows
-        rows.clear_widgets()
-        for job in self._jobs:
-            row = PrintJobRow(
-                job_id=job.id,
-                what=self._what(job),
-                why=self._why(job),
-                urgent=job.state == PrintState.UNCERTAIN or job.failing,
-                can_retry=job.state == PrintState.QUEUED,
-                can_settle=job.state == PrintState.UNCERTAIN,
-            )
-            row.ids.retry_button.bind(on_release=lambda _b, j=job.id: self.retry(j))
-            row.ids.printed_button.bind(on_release=lambda _b, j=job.id: self.printed(j))
-            row.ids.reprint_button.bind(on_release=lambda _b, j=job.id: self.reprint(j))
-            rows.add_widget(row)
+        self.ids.rows.data = [
+            {
+                "job_id": job.id,
+                "what": self._what(job),
+                "why": self._why(job),
+                "urgent": job.state == PrintState.UNCERTAIN or job.failing,
+                "can_retry": job.state == PrintState.QUEUED,
+                "can_settle": job.state == PrintState.UNCERTAIN,
+            }
+            for job in self._jobs
+        ]
 
     def _what(self, job: printing.PrintJobView) -> str:
         loc = self.app.localizer
@@ -113,7 +118,7 @@ class PrintQueueScreen(Refreshing, TablesideScreen):
             PrintKind.DAY_REPORT: tr("End-of-day report"),
         }[job.kind]
         table = tr("Table {number}", number=job.table_number)
-        reprint = f" · {tr('Reprint of #{job}', job=job.reprint_of)}" if job.reprint_of else ""
+        reprint = " · " + tr("Reprint of #{job}", job=job.reprint_of) if job.reprint_of else ""
         made = self._local(job.created_at)
         return f"#{job.id} · {kind} · {station} · {table} · {job.order_ref}{reprint} · {made}"
 

@@ -12,12 +12,14 @@ from typing import Any
 from kivy.metrics import dp
 from kivy.properties import StringProperty
 from kivy.uix.label import Label
-from kivy.uix.togglebutton import ToggleButton
 
 from screens.cash.money import money, signed_money
 from screens.widgets import theme as C
 from screens.widgets.base import TablesideScreen
+from screens.widgets.choice_list import Choice
+from screens.widgets.theme import TYPE
 from services.errors import DomainError
+from services.i18n import Plural
 from services.printing.reports import PrintDayReport, print_day_report
 from services.reports.end_of_day import AskReport, EndOfDay, end_of_day
 from services.reports.export import export_end_of_day
@@ -100,21 +102,11 @@ class EndOfDayScreen(TablesideScreen):
 
     def _periods(self) -> None:
         loc = self.app.localizer
-        box = self.ids.periods
-        box.clear_widgets()
-        choices: list[tuple[int | None, str]] = [(None, loc._("Whole day"))]
-        choices += [(p.id, loc.pick(p.name_en, p.name_zh)) for p in service_periods(self.app.store)]
-        for period_id, text in choices:
-            button = ToggleButton(
-                text=text,
-                group="report_period",
-                allow_no_selection=False,
-                state="down" if period_id == self._period_id else "normal",
-                font_size="19sp",
-                background_color=C.SELECTED if period_id == self._period_id else C.BUTTON,
-            )
-            button.bind(on_release=lambda _b, p=period_id: self.choose(p))
-            box.add_widget(button)
+        choices = [Choice(None, loc._("Whole day"))]
+        choices += [
+            Choice(p.id, loc.pick(p.name_en, p.name_zh)) for p in service_periods(self.app.store)
+        ]
+        self.ids.periods.show(choices, selected=self._period_id)
 
     def _draw(self) -> None:
         loc = self.app.localizer
@@ -180,12 +172,14 @@ class EndOfDayScreen(TablesideScreen):
             hours.add_widget(
                 Label(
                     text=f"{hour:02d}:00\n{m(amount) if amount else ''}",
-                    font_size="15sp",
+                    font_size=TYPE.caption,
                     halign="center",
                 )
             )
         if not r.hours:
-            hours.add_widget(Label(text=tr("No bills settled in this period."), font_size="17sp"))
+            hours.add_widget(
+                Label(text=tr("No bills settled in this period."), font_size=TYPE.caption)
+            )
 
         def line(text: str, strong: bool = False, bad: bool = False) -> None:
             lists.add_widget(_cell(text, "left", strong, bad))
@@ -204,7 +198,10 @@ class EndOfDayScreen(TablesideScreen):
             line(text + (f"  ({', '.join(flags)})" if flags else ""), bad=bool(flags))
         line(tr("Tables still open"), strong=True)
         for t in r.open_tables:
-            line(tr("Table {tables}: {guests} guests", tables=t.tables, guests=t.guests), bad=True)
+            guests = Plural(
+                "Table {tables}: {guests} guest", "Table {tables}: {guests} guests", "guests"
+            )
+            line(tr(guests, tables=t.tables, guests=t.guests), bad=True)
         line(tr("Drawers"), strong=True)
         for d in r.drawers:
             line(
@@ -222,7 +219,7 @@ class EndOfDayScreen(TablesideScreen):
 def _cell(text: str, align: str, strong: bool, bad: bool) -> Label:
     label = Label(
         text=text,
-        font_size="18sp",
+        font_size=TYPE.body,
         bold=strong,
         color=C.ERROR if bad else C.TEXT,
         halign=align,

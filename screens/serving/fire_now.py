@@ -12,6 +12,7 @@ from kivy.metrics import dp
 from kivy.properties import NumericProperty
 from kivy.uix.togglebutton import ToggleButton
 
+from screens.widgets.theme import TYPE
 from services.errors import DomainError
 from services.orders.views import CourseGroup, OrderView
 from services.serving.courses import held_by_send
@@ -44,7 +45,7 @@ def toggle_for(
         course_id=course_id,
         size_hint=(None, None),
         size=(dp(560), dp(50)),
-        font_size="19sp",
+        font_size=TYPE.body,
         state="down" if course_id in chosen else "normal",
     )
 

@@ -13,6 +13,7 @@ from kivy.factory import Factory
 from kivy.metrics import dp
 from kivy.uix.boxlayout import BoxLayout
 
+from screens.widgets.theme import TYPE
 from services.errors import DomainError
 from services.serving.courses import CourseView, FireCourse, fire_course, party_courses
 
@@ -67,7 +68,7 @@ class FireStrip(BoxLayout):
         for course in held:
             name = loc.pick(course.course_name_en, course.course_name_zh)
             kind = Factory.PrimaryButton if course.proposed else Factory.Button
-            button = kind(text=loc._("Fire {course}", course=name), font_size="18sp")
+            button = kind(text=loc._("Fire {course}", course=name), font_size=TYPE.body)
             button.course_id = course.course_id
             button.bind(on_release=lambda _b, c=course: self.fire(c))
             self.add_widget(button)

@@ -30,6 +30,7 @@ from screens.widgets import built_ids
 from screens.widgets.base import TablesideScreen
 from screens.widgets.refreshing import Refreshing
 from services.errors import Conflict, DomainError
+from services.i18n import N_, Plural
 from services.permissions import Role
 from services.printing.printers import STATIONS as STATION_NAMES
 from services.serving.kitchen import (
@@ -53,6 +54,7 @@ POLL_SECONDS = 2
 # Ages move on without anything changing on the board: read them this often.
 AGES_EVERY_SECONDS = 30
 COLUMNS = 4
+OPEN_TICKETS = Plural("{count} open ticket", "{count} open tickets", "count")
 
 
 class StationTab(ToggleButton):
@@ -164,7 +166,7 @@ class KitchenScreen(Refreshing, TablesideScreen):
         loc = self.app.localizer
         tr = loc._
         self._draw_tabs()
-        self.count_text = tr("{count} open tickets", count=len(board.tickets))
+        self.count_text = tr(OPEN_TICKETS, count=len(board.tickets))
         self.ids.recall_button.disabled = not board.recent
         self.ids.rush_button.disabled = all(t.rush for t in board.tickets)
         built_ids.forget(self.ids, "ticket_")
@@ -207,7 +209,7 @@ class KitchenScreen(Refreshing, TablesideScreen):
         self.count_text = (
             tr("{count} open · {more} more →", count=count, more=hidden)
             if hidden
-            else tr("{count} open tickets", count=count)
+            else tr(OPEN_TICKETS, count=count)
         )
         tallest = max(sum(c.height for c in col) + gap * (len(col) - 1) for col in columns)
         box.size = (len(columns) * (width + gap) + gap, max(limit, tallest) + 2 * gap)
@@ -244,12 +246,13 @@ class KitchenScreen(Refreshing, TablesideScreen):
         board = self.board
         assert board is not None
         loc = self.app.localizer
-        box = self.ids.all_day
-        box.clear_widgets()
-        for name_en, name_zh, count in board.all_day:
-            box.add_widget(AllDayRow(count_text=str(count), name_text=loc.pick(name_en, name_zh)))
-        if not board.all_day:
-            box.add_widget(AllDayRow(count_text="", name_text=loc._("Nothing still to cook.")))
+        rows = [
+            {"count_text": str(count), "name_text": loc.pick(name_en, name_zh)}
+            for name_en, name_zh, count in board.all_day
+        ]
+        self.ids.all_day.data = rows or [
+            {"count_text": "", "name_text": loc._("Nothing still to cook.")}
+        ]
 
     # -- what the kitchen does -------------------------------------------------------------
 
@@ -286,7 +289,7 @@ class KitchenScreen(Refreshing, TablesideScreen):
         command = BumpItem(ticket_id=ticket.id, line_id=item.line_id, seen_version=ticket.version)
         self._act(
             lambda: bump_item(self.app.store, self.app.user.staff_id, command),
-            "Ready: {dish} for table {table}.",
+            N_("Ready: {dish} for table {table}."),
             dish=loc.pick(item.name_en, item.name_zh),
             table=ticket.table_label,
         )
@@ -295,7 +298,7 @@ class KitchenScreen(Refreshing, TablesideScreen):
         command = BumpTicket(ticket_id=ticket.id, seen_version=ticket.version)
         self._act(
             lambda: bump_ticket(self.app.store, self.app.user.staff_id, command),
-            "Bumped: table {table}, {course}.",
+            N_("Bumped: table {table}, {course}."),
             **self._names(ticket),
         )
 
@@ -310,7 +313,7 @@ class KitchenScreen(Refreshing, TablesideScreen):
         command = RecallTicket(ticket_id=ticket.id)
         self._act(
             lambda: recall_ticket(self.app.store, self.app.user.staff_id, command),
-            "Recalled: table {table}, {course} is back on the board.",
+            N_("Recalled: table {table}, {course} is back on the board."),
             **self._names(ticket),
         )
 
@@ -325,6 +328,6 @@ class KitchenScreen(Refreshing, TablesideScreen):
         store, me = self.app.store, self.app.user.staff_id
         self._act(
             lambda: rush_ticket(store, me, RushTicket(ticket_id=ticket.id, asked_by=asked_by)),
-            "RUSH: table {table}, {course} is cooked first now.",
+            N_("RUSH: table {table}, {course} is cooked first now."),
             **self._names(ticket),
         )

@@ -14,7 +14,9 @@ from kivy.factory import Factory
 from kivy.metrics import dp
 
 from screens.widgets import table_look
+from screens.widgets.theme import TYPE
 from services.errors import DomainError
+from services.i18n import N_
 from services.serving.courses import (
     CourseState,
     CourseView,
@@ -38,10 +40,10 @@ NEED_INK: dict[NeedKind, str] = {
 }
 HOT_INK = "ff8a3d"
 STATE_WORDS: dict[CourseState, str] = {
-    CourseState.HELD: "held",
-    CourseState.FIRED: "cooking",
-    CourseState.READY: "ready at the pass",
-    CourseState.SERVED: "served",
+    CourseState.HELD: N_("held"),
+    CourseState.FIRED: N_("cooking"),
+    CourseState.READY: N_("ready at the pass"),
+    CourseState.SERVED: N_("served"),
 }
 # The marks a waiter makes with one tap, beside the course ones.
 DONE_KINDS: dict[NeedKind, str] = {
@@ -129,7 +131,7 @@ def need_button(screen: Any, table: TableNeeds, need: Need, done: Callable[[], N
         return None
     primary = need.kind in (NeedKind.COURSE_READY, NeedKind.FIRE_NEXT)
     button = (Factory.PrimaryButton if primary else Factory.Button)(
-        text=text, font_size="19sp", size_hint_x=None, width=dp(210)
+        text=text, font_size=TYPE.body, size_hint_x=None, width=dp(210)
     )
     button.need_kind = need.kind.value
     button.bind(on_release=lambda _b: act(screen, table, need, done))
@@ -144,17 +146,17 @@ def act(screen: Any, table: TableNeeds, need: Need, done: Callable[[], None]) ->
     try:
         if need.kind == NeedKind.COURSE_READY and need.course_id is not None:
             mark_served(store, me, MarkServed(party_id=table.party_id, course_id=need.course_id))
-            sentence = "Table {table}: {course} served."
+            sentence = N_("Table {table}: {course} served.")
         elif need.kind == NeedKind.FIRE_NEXT and need.course_id is not None:
             fire_course(store, me, FireCourse(party_id=table.party_id, course_id=need.course_id))
-            sentence = "Table {table}: {course} fired, the kitchen has it."
+            sentence = N_("Table {table}: {course} fired, the kitchen has it.")
         elif need.kind in DONE_KINDS:
             kind = DONE_KINDS[need.kind]
             mark_done(store, me, MarkDone(party_id=table.party_id, kind=kind))  # type: ignore[arg-type]
             sentence = {
-                "refill": "Table {table}: drinks refilled.",
-                "visit": "Table {table}: visit made.",
-                "high_chair": "Table {table}: high chair brought.",
+                "refill": N_("Table {table}: drinks refilled."),
+                "visit": N_("Table {table}: visit made."),
+                "high_chair": N_("Table {table}: high chair brought."),
             }[kind]
         else:
             return

@@ -19,6 +19,7 @@ from kivy.uix.button import Button
 from kivy.uix.modalview import ModalView
 
 from screens.widgets import table_look
+from screens.widgets.theme import TYPE
 from services.errors import DomainError
 from services.permissions import Action, allowed
 from services.serving.tables import NeedKind, TableNeeds, waiter_alerts
@@ -78,7 +79,7 @@ class NoticeKeeper:
     def __init__(self, app: Any) -> None:
         self.app = app
         app._load_kv(Path(__file__).with_suffix(".kv"))  # unloaded when the app stops
-        self.bar = WaiterNoticeBar(size_hint=(None, None), font_size="19sp", bold=True)
+        self.bar = WaiterNoticeBar(size_hint=(None, None), font_size=TYPE.body, bold=True)
         self.bar.bind(on_release=self._open)
         self.staff_id: int | None = None
         self.since = datetime.now(UTC)

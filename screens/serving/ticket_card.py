@@ -7,7 +7,6 @@ bumps the whole ticket. Colours always come with words (a colour-blind cook read
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +18,7 @@ from kivy.uix.label import Label
 
 from screens.orders.text import allergen_words, escape, shown
 from screens.widgets import table_look
+from screens.widgets.theme import TYPE
 from services.serving.kitchen import KitchenItem, KitchenTicket
 
 Colour = tuple[float, float, float, float]
@@ -35,7 +35,6 @@ AGE_INK: dict[str, Colour] = {
     "red": table_look.LIGHT_TEXT,
 }
 HOT_MARK = "ff8a3d"
-_CJK = re.compile(r"[\u3400-\u9fff]")
 ALLERGY_MARK = "ff8c80"
 READY_MARK = "8fe39a"
 
@@ -44,9 +43,11 @@ def age_text(ticket: KitchenTicket, tr: Callable[..., str]) -> str:
     """Minutes since it was fired, and under them the level in words (markup)."""
     minutes = tr("{minutes} min", minutes=max(0, ticket.age_seconds // 60))
     if ticket.age_level == "red":
-        return f"{minutes}\n[size=16sp]{escape(tr('LATE'))}[/size]"
+        late = escape(tr("LATE"))
+        return f"{minutes}\n[size={TYPE.caption}]{late}[/size]"
     if ticket.age_level == "amber":
-        return f"{minutes}\n[size=16sp]{escape(tr('slow'))}[/size]"
+        slow = escape(tr("slow"))
+        return f"{minutes}\n[size={TYPE.caption}]{slow}[/size]"
     return minutes
 
 
@@ -98,7 +99,7 @@ class TicketItemRow(ButtonBehavior, BoxLayout):
         self.count_label = Label(
             text=count,
             markup=True,
-            font_size="24sp",
+            font_size=TYPE.heading,
             size_hint=(None, None),
             size=(dp(44), dp(32)),
             text_size=(dp(44), dp(32)),
@@ -107,7 +108,7 @@ class TicketItemRow(ButtonBehavior, BoxLayout):
             valign="top",
         )
         self.name_label = Wrapped(
-            text=name, font_size="21sp", extra=dp(4), valign="top", pos_hint={"top": 1}
+            text=name, font_size=TYPE.label, extra=dp(4), valign="top", pos_hint={"top": 1}
         )
         self.name_label.bind(height=lambda *_a: self._line_height())
         line.add_widget(self.count_label)
@@ -152,7 +153,7 @@ class TicketCard(BoxLayout):
         self.table_label = Label(
             text=f"[b]{escape(table)}[/b]",
             markup=True,
-            font_size="27sp",
+            font_size=TYPE.heading,
             color=ink,
             halign="left",
             valign="middle",
@@ -162,7 +163,7 @@ class TicketCard(BoxLayout):
         self.age_label = Label(
             text=age_text(ticket, tr),
             markup=True,
-            font_size="23sp",
+            font_size=TYPE.title,
             bold=True,
             color=ink,
             size_hint_x=None,
@@ -175,27 +176,24 @@ class TicketCard(BoxLayout):
         self.head = head
         self.add_widget(head)
         if ticket.rush:
-            # Who asked: the sender's name in the reader's script, else as typed (another
-            # name, or the guest's own words), never cut short.
-            who = ticket.rush_by
-            if who and who == ticket.sent_by:
-                who = table_look.short_name(who, loc.lang)
+            # Who asked: a person's name as stored, or the words typed, never cut short.
+            who = table_look.person_name(ticket.rush_by)
             words = tr("RUSH · asked by {who}", who=who) if who else tr("RUSH")
             self.add_widget(
                 Wrapped(
                     text=f"[b]{shown(words)}[/b]",
-                    font_size="19sp",
+                    font_size=TYPE.body,
                     fill=[0.80, 0.10, 0.10, 1],
                     extra=dp(8),
                 )
             )
         self.add_widget(
-            Wrapped(text=self._facts(ticket, loc, place), font_size="15sp", extra=dp(2))
+            Wrapped(text=self._facts(ticket, loc, place), font_size=TYPE.caption, extra=dp(2))
         )
         if ticket.moved_from:
             moved = tr("Moved from table {table}", table=ticket.moved_from)
             self.add_widget(
-                Wrapped(text=f"[b][color=ffc83d]{escape(moved)}[/color][/b]", font_size="19sp")
+                Wrapped(text=f"[b][color=ffc83d]{escape(moved)}[/color][/b]", font_size=TYPE.body)
             )
         for item in ticket.items:
             row = self._item_row(item, loc)
@@ -237,7 +235,7 @@ class TicketCard(BoxLayout):
         """Its place in the queue, the course, the order and who sent it."""
         tr = loc._
         course = loc.pick(ticket.course_name_en, ticket.course_name_zh)
-        sender = table_look.short_name(ticket.sent_by, loc.lang)
+        sender = table_look.person_name(ticket.sent_by)
         line = tr(
             "#{place} · {course} · order {ref} · {who}",
             place=place,
@@ -252,24 +250,28 @@ class TicketCard(BoxLayout):
         row = TicketItemRow(line_id=item.line_id, ready=item.ready, voided=item.voided)
         name = escape(loc.pick(item.name_en, item.name_zh))
         if item.seat is not None:
-            name += f"  [size=17sp]{escape(tr('Seat {seat}', seat=item.seat))}[/size]"
+            seat = escape(tr("Seat {seat}", seat=item.seat))
+            name += f"  [size={TYPE.caption}]{seat}[/size]"
         if item.hot and not item.voided:
-            name += f"  [b][color={HOT_MARK}]{escape(tr('HOT'))}[/color][/b]"
+            hot = escape(tr("HOT"))
+            name += f"  [b][color={HOT_MARK}]{hot}[/color][/b]"
         if item.voided:
-            name = f"[s]{name}[/s]  [b][color={ALLERGY_MARK}]{escape(tr('VOID'))}[/color][/b]"
+            void = escape(tr("VOID"))
+            name = f"[s]{name}[/s]  [b][color={ALLERGY_MARK}]{void}[/color][/b]"
         elif item.ready:
-            name = f"[b][color={READY_MARK}]{escape(tr('READY'))}[/color][/b]  [s]{name}[/s]"
+            ready = escape(tr("READY"))
+            name = f"[b][color={READY_MARK}]{ready}[/color][/b]  [s]{name}[/s]"
         # More than one portion is what a cook misses: the count stands apart, in yellow.
         many = "ffd23d" if item.quantity > 1 else "ffffff"
         row.add_line(f"[b][color={many}]{item.quantity}×[/color][/b]", f"[b]{name}[/b]")
-        facts = [shown(choice_words(choice, loc.lang)) for choice in item.choices]
+        facts = [shown(loc.pick(en, zh)) for en, zh in item.choice_names]
         if item.allergens:
             words = tr("Allergens: {list}", list=allergen_words(item.allergens, loc))
             facts.append(f"[b][color={ALLERGY_MARK}]{escape(words)}[/color][/b]")
         if facts:
             text = " · ".join(facts)
             row.add_widget(
-                Wrapped(text=f"[s]{text}[/s]" if item.voided else text, font_size="16sp")
+                Wrapped(text=f"[s]{text}[/s]" if item.voided else text, font_size=TYPE.caption)
             )
         if item.note:
             # The template has no markup in it; the typed words are escaped by shown().
@@ -277,7 +279,7 @@ class TicketCard(BoxLayout):
             row.add_widget(
                 Wrapped(
                     text=f"[b]{note}[/b]",
-                    font_size="20sp",
+                    font_size=TYPE.label,
                     color=table_look.DARK_TEXT,
                     fill=[1.0, 0.86, 0.25, 1],
                     extra=dp(8),
@@ -286,17 +288,9 @@ class TicketCard(BoxLayout):
         return row
 
 
-def choice_words(choice: str, lang: str) -> str:
-    """A choice comes as printed, "Mild 微辣": the reader's half of it."""
-    match = _CJK.search(choice)
-    if match is None or match.start() == 0:
-        return choice
-    return choice[match.start() :] if lang == "zh" else choice[: match.start()].strip()
-
-
 def _bump_button(tr: Callable[..., str], open_items: bool) -> Any:
     from kivy.factory import Factory
 
     text = tr("Bump: all ready") if open_items else tr("Bump: take off the board")
-    button = Factory.PrimaryButton(text=text, font_size="20sp", size_hint_y=None, height=dp(46))
+    button = Factory.PrimaryButton(text=text, font_size=TYPE.label, size_hint_y=None, height=dp(46))
     return button

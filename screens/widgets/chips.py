@@ -12,6 +12,7 @@ from kivy.properties import ListProperty
 from kivy.uix.label import Label
 
 from screens.widgets import table_look
+from screens.widgets.theme import TYPE
 from services.floor.stations import StationStatus
 
 Colour = tuple[float, float, float, float]
@@ -29,7 +30,7 @@ class Chip(Label):
     fill = ListProperty([0.3, 0.3, 0.3, 1])
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("font_size", "15sp")
+        kwargs.setdefault("font_size", TYPE.caption)
         kwargs.setdefault("halign", "center")
         kwargs.setdefault("valign", "middle")
         super().__init__(**kwargs)
@@ -56,7 +57,7 @@ def station_text(
     """Where a section's waiter is, in words (第5条 2①: at the station half an hour before
     opening)."""
     tr = loc._
-    who = table_look.short_name(name, loc.lang)
+    who = table_look.person_name(name)
     if status is None:
         return tr("nobody assigned")
     if status == StationStatus.ON_TIME:

@@ -202,7 +202,7 @@ def tile_layouts(
         time = tr("{minutes} min", minutes=minutes)
         full = f"{table_look.guests(table.party_size, tr)} · {time}"
         short = tr("{size}p · {minutes}m", size=table.party_size, minutes=minutes)
-        waiter = table_look.short_name(table.waiter_name, lang)
+        waiter = table_look.person_name(table.waiter_name)
         if table.joined_with:
             # In words: "+3" read like three more guests.
             joined = tr("joined with {tables}", tables=" + ".join(table.joined_with))
@@ -211,14 +211,16 @@ def tile_layouts(
                     head,
                     state,
                     TileLine((full, short)),
-                    TileLine((f"{waiter} · {joined}",)),
+                    TileLine((f"{waiter} · {joined}", f"{table.waiter_number} · {joined}")),
                 ],
                 [head, state, TileLine((full, short)), TileLine((joined,))],
                 [head, state, TileLine((short,)), TileLine((joined,), True)],
                 [head, state, TileLine((short,))],
             ]
         return [
-            [head, state, TileLine((full, short)), TileLine((waiter,), True)],
+            # The waiter whole, or by number where the name does not fit: a name is never
+            # cut ("张伟 Zha…"), as it reads the same on every screen (table_look).
+            [head, state, TileLine((full, short)), TileLine((waiter, table.waiter_number))],
             [head, state, TileLine((f"{short} · {table.waiter_number}",))],
             [head, state, TileLine((short,))],
         ]

@@ -1,4 +1,5 @@
-"""Colours, in one place. States are never shown by colour alone: text always says them."""
+"""Colours and the type scale, in one place. States are never shown by colour alone: text
+always says them."""
 
 BACKGROUND = (0.11, 0.12, 0.14, 1)
 PANEL = (0.17, 0.18, 0.21, 1)
@@ -17,3 +18,26 @@ DANGER = (0.70, 0.20, 0.18, 1)
 DANGER_DOWN = (0.85, 0.30, 0.28, 1)
 ERROR = (1.0, 0.45, 0.40, 1)
 OK = (0.55, 0.90, 0.60, 1)
+
+
+class TypeScale:
+    """The sizes text comes in, by what the text is, so that a screen never picks a size of
+    its own: nine steps where the screens had fifteen sizes a point or two apart.
+
+    Use the name, not the size (`font_size: C.TYPE.body`, `font_size=TYPE.label`): the
+    step a piece of text belongs to says why it is that big, and a size changed here
+    changes every screen alike.
+    """
+
+    small = "14sp"  # the fine print of a menu button: its allergens
+    caption = "16sp"  # secondary facts under a line: times, who, a dish's source
+    body = "18sp"  # running text, list rows, messages
+    label = "20sp"  # buttons, field labels, inputs: the default for what a finger taps
+    title = "22sp"  # a panel's or a dialog's title, a party's size
+    heading = "24sp"  # a screen's heading, a primary action, a ticket's table
+    display = "30sp"  # the one figure a screen is about: a count, a stepper's − and +
+    pad = "34sp"  # the digits of a PIN or cash pad
+    amount = "44sp"  # the amount to pay, read from across the counter
+
+
+TYPE = TypeScale()

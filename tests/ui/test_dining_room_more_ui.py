@@ -140,13 +140,13 @@ def test_a_waiting_party_reads_whole_and_gone_asks_first(ui: Driver) -> None:
     # Drawn whole: the text fits the label, nothing shortened to "...".
     assert facts.texture_size[0] <= facts.width
     _both(ui, "greeting-waitlist")
-    ui.tap(ui.ids(next(k for k in ui.screen.ids if k.startswith("gone_"))))
+    ui.tap(row.ids.gone_button)
     (ask,) = dialogs()
     assert ask.title == "Has this party gone?"
     ui.tap(ask.keep_button)
     assert wait(ui, lambda: dialogs() == [])
     assert waitlist(store) and ui.find(WaitingRow)
-    ui.tap(ui.ids(next(k for k in ui.screen.ids if k.startswith("gone_"))))
+    ui.tap(ui.find(WaitingRow)[0].ids.gone_button)
     (ask,) = dialogs()
     ui.screenshot("greeting-gone-ask-en")
     ui.tap(ask.gone_button)

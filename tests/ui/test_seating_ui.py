@@ -8,6 +8,7 @@ from kivy.uix.label import Label
 from sqlalchemy import select
 
 from models import Party, PartyStage, TableOccupancy
+from screens.floor.greeting import WaitingRow
 from screens.home import HomeTile
 from services.floor.guest_input import PartyDetails
 from services.floor.seating import SeatParty, seat_party
@@ -139,7 +140,9 @@ def test_a_large_party_waits_in_line_and_is_seated_at_joined_tables(ui: Driver) 
     assert any("waiting 0 min" in text for text in texts)
     ui.screenshot("waitlist-en")
     # The line offers them the joined tables; one tap seats them there, in turn.
-    seat = ui.ids(f"seat_waiting_{waiting.id}")
+    # The line is a RecycleView: its rows are found by the party they show.
+    (row,) = ui.find(WaitingRow, lambda r: r.party_id == waiting.id)
+    seat = row.ids.seat_button
     assert "5 + 9" in seat.text
     ui.tap(seat)
     assert "Party of 14 seated at table 5 + 9" in ui.message()
