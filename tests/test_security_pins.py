@@ -119,7 +119,9 @@ def test_the_right_pin_starts_the_count_again(
 ) -> None:
     attempt, who, right, _action = ROUTES[route]
     for _ in range(MAX - 1):
-        with pytest.raises(DomainError, match=r"tries left|try left|not a manager's|not the PIN|wrong"):
+        with pytest.raises(
+            DomainError, match=r"tries left|try left|not a manager's|not the PIN|wrong"
+        ):
             attempt(store, team, "0000")
     with suppress(NotFound):  # the sign-off route: the PIN was right, the run does not exist
         attempt(store, team, right)
