@@ -15,10 +15,6 @@ os.environ.setdefault("KIVY_NO_ARGS", "1")
 os.environ.setdefault("KIVY_NO_FILELOG", "1")
 os.environ.setdefault("KCFG_GRAPHICS_WIDTH", "1280")
 os.environ.setdefault("KCFG_GRAPHICS_HEIGHT", "800")
-# No frame pacing: Kivy's clock would sleep up to 1/60 s in every frame a test draws (a
-# tap draws five), which made that sleep most of a UI test's time. Tests wait for what
-# they look for, never for a frame count that stands for time.
-os.environ.setdefault("KCFG_GRAPHICS_MAXFPS", "0")
 
 import uuid
 from collections.abc import Iterator

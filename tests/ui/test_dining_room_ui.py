@@ -8,6 +8,7 @@ event loop (never sleeps) until the sign-in pad is back.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -181,9 +182,16 @@ def _in_view(row: Any, view: Any) -> bool:
     return bottom >= view_bottom - 1 and top <= view_top + 1
 
 
-def _current_row(ui: Driver) -> Any:
-    ui.idle(3)
-    return ui.find(RunItemRow, lambda r: r.selected)[0]
+def _current_row(ui: Driver, within_seconds: float = 5.0) -> Any:
+    """The item being answered, once the list has settled: the ScrollView's scroll effect
+    moves on the real clock, so a frame count is not a wait (it failed once on a busy
+    machine). Bounded: a row that never comes into view still fails the assertion."""
+    deadline = time.monotonic() + within_seconds
+    while True:
+        ui.idle(1)
+        row = ui.find(RunItemRow, lambda r: r.selected)[0]
+        if _in_view(row, ui.ids("item_scroll")) or time.monotonic() > deadline:
+            return row
 
 
 def test_a_checklist_opens_at_its_current_item(ui: Driver) -> None:
