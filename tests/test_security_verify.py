@@ -36,13 +36,24 @@ def _ids(store: Store) -> list[int]:
         return list(s.scalars(select(AuditEvent.id).order_by(AuditEvent.id)))
 
 
-def tamper(store: Store, *statements: str) -> None:
-    """Raw SQL with the guards out of the way."""
+AUDIT_GUARDS = ("audit_event_no_update", "audit_event_no_delete")
+
+
+def tamper(
+    store: Store,
+    *statements: str,
+    guards: tuple[str, ...] = AUDIT_GUARDS,
+    foreign_keys: bool = True,
+) -> None:
+    """Raw SQL with the guards out of the way: on SQLite the named triggers are dropped
+    (and the foreign keys turned off if asked), on PostgreSQL every trigger is skipped."""
     if store.is_sqlite:
         conn = sqlite3.connect(store.url.removeprefix("sqlite:///"), isolation_level=None)
         try:
-            conn.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
-            conn.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
+            if not foreign_keys:
+                conn.execute("PRAGMA foreign_keys = OFF")
+            for guard in guards:
+                conn.execute(f"DROP TRIGGER IF EXISTS {guard}")
             for statement in statements:
                 conn.execute(statement)
         finally:
@@ -191,18 +202,8 @@ def test_tablets_writing_at_once_never_fork_the_chain(store: Store) -> None:
 
 
 def _tamper_lines(store: Store, *statements: str) -> None:
-    if store.is_sqlite:
-        conn = sqlite3.connect(store.url.removeprefix("sqlite:///"), isolation_level=None)
-        try:
-            conn.execute("DROP TRIGGER IF EXISTS order_line_sent_no_rewrite")
-            conn.execute("DROP TRIGGER IF EXISTS order_line_sent_no_delete")
-            conn.execute("PRAGMA foreign_keys = OFF")
-            for statement in statements:
-                conn.execute(statement)
-        finally:
-            conn.close()
-        return
-    tamper(store, *statements)
+    guards = ("order_line_sent_no_rewrite", "order_line_sent_no_delete")
+    tamper(store, *statements, guards=guards, foreign_keys=False)
 
 
 @pytest.fixture

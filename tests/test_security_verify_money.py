@@ -8,8 +8,6 @@ anyone holding the SQLite file, and the PostgreSQL superuser with triggers off.
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 from sqlalchemy import select, text
 
@@ -28,18 +26,8 @@ from tests.test_security_verify import tamper
 
 def _force(store: Store, *statements: str) -> None:
     """Raw SQL with the seal guards and foreign keys out of the way."""
-    if store.is_sqlite:
-        conn = sqlite3.connect(store.url.removeprefix("sqlite:///"), isolation_level=None)
-        try:
-            conn.execute("PRAGMA foreign_keys = OFF")
-            conn.execute("DROP TRIGGER IF EXISTS record_seal_no_update")
-            conn.execute("DROP TRIGGER IF EXISTS record_seal_no_delete")
-            for statement in statements:
-                conn.execute(statement)
-        finally:
-            conn.close()
-        return
-    tamper(store, *statements)
+    guards = ("record_seal_no_update", "record_seal_no_delete")
+    tamper(store, *statements, guards=guards, foreign_keys=False)
 
 
 def _problems(store: Store) -> list[str]:

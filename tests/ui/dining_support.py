@@ -18,6 +18,7 @@ from services.floor.seating import SeatParty, seat_party
 from services.orders.sending import LineSeen, SendOrder, send_order
 from services.orders.taking import AddLine, add_line
 from services.orders.views import order_view
+from services.orders.voids import VoidLine, VoidReason, void_line
 from tests.ui.conftest import Driver
 from tests.ui.seating_setup import open_gate_today, staff_ids, staff_sections, table_ids
 
@@ -91,3 +92,17 @@ def open_inspection(ui: Driver) -> None:
     row = ui.find(BoardRow, lambda r: r.template_code == "pre_service_inspection")[0]
     ui.tap(row.ids.open_button)
     assert ui.screen.name == "checklist_run"
+
+
+def void_first_line(store: Store, party_id: int) -> None:
+    """The party's first line voided by its waiter, the guest having changed their mind,
+    with the demo manager's PIN."""
+    line = order_view(store, party_id).lines[0]
+    void = VoidLine(
+        client_void_id=str(uuid.uuid4()),
+        line_id=line.id,
+        version=line.version,
+        reason=VoidReason.GUEST_CHANGED_MIND,
+        manager_pin="9999",
+    )
+    void_line(store, staff_ids(store)["W01"], void)

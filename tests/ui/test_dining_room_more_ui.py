@@ -29,8 +29,6 @@ from screens.widgets.cjk_wrap import WrappedLabel, starts_badly, wrap_text
 from services.floor.guest_input import PartyDetails
 from services.floor.waitlist import add_to_waitlist, waitlist
 from services.orders.taking import AddLine, add_line
-from services.orders.views import order_view
-from services.orders.voids import VoidLine, VoidReason, void_line
 from tests.ui.conftest import Driver
 from tests.ui.dining_support import (
     dialogs,
@@ -38,6 +36,7 @@ from tests.ui.dining_support import (
     open_inspection,
     open_order,
     seated_table_one,
+    void_first_line,
     wait,
 )
 from tests.ui.seating_setup import open_gate_today, staff_ids
@@ -350,15 +349,7 @@ def test_the_stations_message_follows_the_language(ui: Driver) -> None:
 def test_a_listed_void_reason_reads_in_the_screen_s_language(ui: Driver) -> None:
     store = ui.app.store
     party_id = seated_table_one(store, sent=True)
-    line = order_view(store, party_id).lines[0]
-    void = VoidLine(
-        client_void_id=str(uuid.uuid4()),
-        line_id=line.id,
-        version=line.version,
-        reason=VoidReason.GUEST_CHANGED_MIND,
-        manager_pin="9999",
-    )
-    void_line(store, staff_ids(store)["W01"], void)
+    void_first_line(store, party_id)
     open_order(ui)
     ui.idle()
     (row,) = ui.find(OrderLineRow)

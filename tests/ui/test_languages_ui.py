@@ -10,15 +10,19 @@ event's details are labelled facts in words: no action code, no stored key.
 from __future__ import annotations
 
 import re
-import uuid
 from typing import Any
 
 from screens.audit_log import AuditEventPopup, AuditRow
-from services.orders.views import order_view
-from services.orders.voids import VoidLine, VoidReason, void_line
 from tests.ui.conftest import Driver
-from tests.ui.dining_support import SUPERVISOR, dialogs, open_order, seated_table_one, wait
-from tests.ui.seating_setup import staff_ids, table_ids
+from tests.ui.dining_support import (
+    SUPERVISOR,
+    dialogs,
+    open_order,
+    seated_table_one,
+    void_first_line,
+    wait,
+)
+from tests.ui.seating_setup import table_ids
 from tests.ui.test_serving_ui import Kitchen
 
 MANAGER = ("Wang Jianguo", "9999")
@@ -147,15 +151,7 @@ def test_an_audit_event_s_details_are_labelled_in_words_in_both_languages(
 ) -> None:
     store = ui.app.store
     party = seated_table_one(store, sent=True)
-    line = order_view(store, party).lines[0]
-    void = VoidLine(
-        client_void_id=str(uuid.uuid4()),
-        line_id=line.id,
-        version=line.version,
-        reason=VoidReason.GUEST_CHANGED_MIND,
-        manager_pin="9999",
-    )
-    void_line(store, staff_ids(store)["W01"], void)
+    void_first_line(store, party)
     ui.sign_in(*MANAGER)
     ui.tap(ui.button_with_text("Audit log"))
 
