@@ -24,6 +24,7 @@ from models import (
 from services.billing.bills import BillView, PartyBill, present_bill, request_bill
 from services.billing.changes import DiscountKind, GiveDiscount, give_discount
 from services.billing.payments import PaymentDone, TakePayment, take_payment
+from tests.database_support import scene
 from tests.order_support import Dining, new_id
 from tests.seating_support import MANAGER_PIN
 
@@ -34,8 +35,10 @@ class Billing(Dining):
     """The demo restaurant at lunch, four guests at table 1 (the hall: no service charge;
     prices include 6 % tax; cash rounded down to 0.1 yuan) with their order sent:
     seat 1 smashed cucumber 18.00 and two rice 6.00, seat 2 xiaolongbao with sesame paste
-    35.00 (32.00 + 3.00), and a pot of jasmine tea 38.00 for the table: 97.00."""
+    35.00 (32.00 + 3.00), and a pot of jasmine tea 38.00 for the table: 97.00. A scene
+    (tests/database_support.py): the lines are sent at the real time of its build."""
 
+    @scene
     def __init__(self, store: Store, size: int = 4, table: str = "1") -> None:
         super().__init__(store, size=size, table=table)
         with store.read() as s:

@@ -15,6 +15,9 @@ os.environ.setdefault("KIVY_NO_ARGS", "1")
 os.environ.setdefault("KIVY_NO_FILELOG", "1")
 os.environ.setdefault("KCFG_GRAPHICS_WIDTH", "1280")
 os.environ.setdefault("KCFG_GRAPHICS_HEIGHT", "800")
+# No multisampling: in software GL (llvmpipe) it made the UI tests a third slower
+# (docs/ui-testing.md); the app itself keeps Kivy's default.
+os.environ.setdefault("KCFG_GRAPHICS_MULTISAMPLES", "0")
 
 import uuid
 from collections.abc import Iterator
@@ -28,12 +31,12 @@ from tests.database_pool import PgPool
 from tests.database_support import (
     PG_URL,
     SKIP_PG,
-    DemoTemplates,
+    Scenes,
     drop_pg_database,
     pg_database,
     pg_url_for,
     sqlite_copy,
-    use_demo_templates,
+    use_scenes,
 )
 
 
@@ -63,13 +66,13 @@ def pg_template() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def demo_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoTemplates]:
-    """The demo restaurant, loaded the first time a test asks for it (tests/demo_data.py,
-    the *_support.py helpers) and copied for every test after that."""
-    templates = DemoTemplates(tmp_path_factory.mktemp("demo"))
-    use_demo_templates(templates)
-    yield templates
-    use_demo_templates(None)
+def scenes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenes]:
+    """The demo restaurant and the *_support.py set-ups, built the first time a test asks
+    for one (tests/database_support.py) and copied for the tests after that."""
+    built = Scenes(tmp_path_factory.mktemp("scenes"))
+    use_scenes(built)
+    yield built
+    use_scenes(None)
 
 
 @pytest.fixture(scope="session")

@@ -5,8 +5,6 @@ Test modules import the `demo` fixture from here (`from tests.demo_data import d
 
 from __future__ import annotations
 
-import weakref
-
 import pytest
 from sqlalchemy import select
 
@@ -14,7 +12,7 @@ from db.store import Store
 from models import MenuItem, Modifier, ModifierGroup, Staff
 from services.people import sessions
 from services.people.sessions import Acting
-from tests.database_support import install_demo
+from tests.database_support import SESSIONS, install_demo
 
 SUPERVISOR = "S01"  # 李娜 Li Na, supervisor and cashier
 MANAGER = "M01"
@@ -29,16 +27,12 @@ def demo(store: Store) -> Store:
     return store
 
 
-# Sessions opened for tests, per store: the services act for a signed-in session
-# (services/people/sessions.py), so a test acts as a person through one of these.
-_SIGNED_IN: weakref.WeakKeyDictionary[Store, dict[int, Acting]] = weakref.WeakKeyDictionary()
-
-
 def signed_in(store: Store, *ids: int) -> dict[int, Acting]:
     """A live session for each of these staff ids (every active person if none is named),
     opened in one transaction as sign-in opens them, without the Argon2 check each test
-    would otherwise pay for (the PIN routes have their own tests)."""
-    known = _SIGNED_IN.setdefault(store, {})
+    would otherwise pay for (the PIN routes have their own tests). They are kept per store
+    (SESSIONS), and a scene's copy brings the ones its build opened."""
+    known = SESSIONS.setdefault(store, {})
     with store.read() as s:
         wanted = list(ids) or list(s.scalars(select(Staff.id).where(Staff.active)))
     missing = [i for i in wanted if i not in known or not _live(store, known[i])]

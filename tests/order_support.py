@@ -27,6 +27,7 @@ from services.orders.sending import LineSeen, SendOrder, SentOrder, send_order
 from services.orders.taking import AddLine, add_line
 from services.orders.views import OrderView, order_view
 from services.orders.voids import VoidLine, VoidReason, void_line
+from tests.database_support import scene
 from tests.seating_support import MANAGER_PIN, Floor
 
 ORDER_TABLES = (OrderLine, OrderSend, PrintJob, AuditEvent, Party)
@@ -41,8 +42,9 @@ def new_id() -> str:
 
 class Dining:
     """The demo restaurant at lunch, a party seated at a table (four guests at table 1 by
-    default, the hall: waiter W01 张伟 Zhang Wei)."""
+    default, the hall: waiter W01 张伟 Zhang Wei). A scene (tests/database_support.py)."""
 
+    @scene
     def __init__(self, store: Store, size: int = 4, table: str = "1") -> None:
         self.store = store
         self.floor = Floor(store)

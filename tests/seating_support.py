@@ -24,7 +24,7 @@ from services.checklists.gate import OverrideSeatingGate, override_seating_gate
 from services.floor.guest_input import PartyDetails
 from services.floor.seating import Seated, SeatParty, seat_party
 from services.floor.stations import AssignSection, assign_section
-from tests.database_support import install_demo
+from tests.database_support import install_demo, scene
 from tests.demo_data import staff_by_number
 
 # The demo restaurant is in Asia/Shanghai (UTC+8): lunch 11:00-14:00, dinner 17:00-21:30.
@@ -47,8 +47,10 @@ def minutes(n: float) -> timedelta:
 
 class Floor:
     """The demo restaurant at lunch: inspection overridden by the manager, and the three
-    sections staffed (hall W01, window W02, private rooms W03)."""
+    sections staffed (hall W01, window W02, private rooms W03). Built once per backend and
+    arguments, then copied (a scene: tests/database_support.py)."""
 
+    @scene
     def __init__(
         self, store: Store, at: datetime = LUNCH, staffed: bool = True, gate_open: bool = True
     ) -> None:

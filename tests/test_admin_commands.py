@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -32,6 +35,60 @@ def run_main(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Ran:
+    """One admin command run by tests/admin_runner.py, and what it left behind."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    digests: dict[str, str | None]
+    listings: dict[str, list[str]]
+    left_open: list[str]
+
+    def digest(self, path: Path) -> str | None:
+        """The SHA-256 of `path` just after this command (None if it was missing)."""
+        return self.digests[str(path)]
+
+    def files_in(self, folder: Path) -> list[str]:
+        """The names in `folder` just after this command."""
+        return self.listings[str(folder)]
+
+
+def run_commands(
+    commands: Sequence[tuple[list[str], str]],
+    *,
+    digests: Iterable[Path] = (),
+    listings: Iterable[Path] = (),
+    unprivileged: bool = False,
+) -> list[Ran]:
+    """Each command (its arguments and standard input) as `python main.py` runs it, all in
+    one child process: tests/admin_runner.py starts the interpreter once instead of once per
+    command. The files in `digests` and the folders in `listings` are looked at after each
+    command. `unprivileged`: see `unprivileged_prefix`."""
+    env = {k: v for k, v in os.environ.items() if k != "TABLESIDE_DB"}
+    watch = {"digests": [str(p) for p in digests], "listings": [str(p) for p in listings]}
+    specs = [{"argv": args, "stdin": stdin, **watch} for args, stdin in commands]
+    prefix = unprivileged_prefix() if unprivileged else []
+    process = subprocess.run(
+        [*prefix, sys.executable, "-m", "tests.admin_runner"],
+        cwd=REPO,
+        input=json.dumps(specs),
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120 + 30 * len(specs),
+    )
+    if process.returncode != 0:
+        pytest.fail(f"tests/admin_runner.py failed ({process.returncode}):\n{process.stderr}")
+    results = [Ran(**result) for result in json.loads(process.stdout)]
+    assert len(results) == len(specs)
+    for (args, _), result in zip(commands, results, strict=True):
+        # A separate process would not have carried these on to the next command.
+        assert result.left_open == [], (args, result.left_open)
+    return results
 
 
 def test_help_lists_the_admin_commands() -> None:
@@ -124,8 +181,9 @@ def test_a_file_that_is_not_a_database_is_refused_untouched(tmp_path: Path, cont
     db = tmp_path / "notes.db"
     db.write_bytes(content)
     before = digest(db)
-    for command in ("upgrade", "run", "load-demo"):
-        result = run_main("--db", f"sqlite:///{db}", command)
+    commands = ("upgrade", "run", "load-demo")
+    results = run_commands([(["--db", f"sqlite:///{db}", command], "") for command in commands])
+    for result in results:
         assert result.returncode == 1
         assert "is not a Tableside database" in result.stderr
         assert "Traceback" not in result.stderr
@@ -157,8 +215,9 @@ def test_a_database_from_a_newer_app_is_refused_untouched(tmp_path: Path, sqlite
         conn.execute("DELETE FROM alembic_version")
         conn.execute("INSERT INTO alembic_version VALUES ('9001_from_the_future')")
     before = digest(db)
-    for command in ("upgrade", "run"):
-        result = run_main("--db", f"sqlite:///{db}", command)
+    commands = ("upgrade", "run")
+    results = run_commands([(["--db", f"sqlite:///{db}", command], "") for command in commands])
+    for result in results:
         assert result.returncode == 1
         assert "newer version of Tableside" in result.stderr
     assert digest(db) == before
@@ -193,25 +252,15 @@ def command_line(command: str, url: str, tmp_path: Path) -> tuple[list[str], str
     return ["--db", url, command, *args], "4826\n"
 
 
-def run_unprivileged(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    """main.py as a person would run it: root's power to write any file is dropped, so a
-    read-only file or folder is read-only here too."""
-    env = {k: v for k, v in os.environ.items() if k != "TABLESIDE_DB"}
-    prefix: list[str] = []
-    if os.geteuid() == 0:
-        setpriv = shutil.which("setpriv")
-        if setpriv is None:
-            pytest.fail("running as root: setpriv is needed to drop CAP_DAC_OVERRIDE")
-        prefix = [setpriv, "--bounding-set=-dac_override,-dac_read_search"]
-    return subprocess.run(
-        [*prefix, sys.executable, "main.py", *args],
-        cwd=REPO,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+def unprivileged_prefix() -> list[str]:
+    """What runs main.py as a person would run it: root's power to write any file is
+    dropped, so a read-only file or folder is read-only here too."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.fail("running as root: setpriv is needed to drop CAP_DAC_OVERRIDE")
+    return [setpriv, "--bounding-set=-dac_override,-dac_read_search"]
 
 
 def files_in(folder: Path) -> list[str]:
@@ -237,22 +286,28 @@ def test_another_applications_sqlite_database_is_refused_untouched(
     db = folder / "crm.db"
     another_apps_sqlite(db, alembic_revision)
     before = digest(db)
-    for command in (*WRITING, *READING):
-        args, stdin = command_line(command, f"sqlite:///{db}", tmp_path)
-        result = run_main(*args, stdin=stdin)
+    commands = (*WRITING, *READING)
+    results = run_commands(
+        [command_line(command, f"sqlite:///{db}", tmp_path) for command in commands],
+        digests=[db],
+        listings=[folder],
+    )
+    for command, result in zip(commands, results, strict=True):
         assert result.returncode == 1, (command, result.stdout)
         assert "is not a Tableside database" in result.stderr, (command, result.stderr)
         assert "Traceback" not in result.stderr
-        assert digest(db) == before, command
-        assert files_in(folder) == ["crm.db"], command  # no -wal, -shm or backup beside it
+        assert result.digest(db) == before, command
+        assert result.files_in(folder) == ["crm.db"], command  # no -wal, -shm or backup beside
 
 
 def test_a_folder_given_as_the_database_is_refused(tmp_path: Path) -> None:
     folder = tmp_path / "tableside.db"
     folder.mkdir()
-    for command in (*WRITING, *READING):
-        args, stdin = command_line(command, f"sqlite:///{folder}", tmp_path)
-        result = run_main(*args, stdin=stdin)
+    commands = (*WRITING, *READING)
+    results = run_commands(
+        [command_line(command, f"sqlite:///{folder}", tmp_path) for command in commands]
+    )
+    for command, result in zip(commands, results, strict=True):
         assert result.returncode == 1, command
         assert "is a folder, not a database file" in result.stderr, (command, result.stderr)
         assert "Traceback" not in result.stderr
@@ -271,15 +326,15 @@ def test_a_read_only_file_is_read_but_never_written(tmp_path: Path, sqlite_url: 
     db.chmod(0o444)
     before = digest(db)
     try:
-        for command in WRITING:
-            args, stdin = command_line(command, f"sqlite:///{db}", tmp_path)
-            result = run_unprivileged(*args, stdin=stdin)
+        results = run_commands(
+            [command_line(command, f"sqlite:///{db}", tmp_path) for command in WRITING + READING],
+            unprivileged=True,
+        )
+        for command, result in zip(WRITING, results[: len(WRITING)], strict=True):
             assert result.returncode == 1, (command, result.stdout)
             assert "is read-only: Tableside needs to write" in result.stderr, result.stderr
             assert "damaged" not in result.stderr and "Traceback" not in result.stderr
-        for command in READING:
-            args, stdin = command_line(command, f"sqlite:///{db}", tmp_path)
-            result = run_unprivileged(*args, stdin=stdin)
+        for command, result in zip(READING, results[len(WRITING) :], strict=True):
             assert result.returncode == 0, (command, result.stderr)
         assert digest(db) == before
         assert files_in(folder) == ["shop.db"]
@@ -299,15 +354,15 @@ def test_a_read_only_folder_is_refused_for_writing(
     before = digest(db) if exists else None
     folder.chmod(0o555)
     try:
-        for command in WRITING:
-            args, stdin = command_line(command, f"sqlite:///{db}", tmp_path)
-            result = run_unprivileged(*args, stdin=stdin)
+        results = run_commands(
+            [command_line(command, f"sqlite:///{db}", tmp_path) for command in WRITING + READING],
+            unprivileged=True,
+        )
+        for command, result in zip(WRITING, results[: len(WRITING)], strict=True):
             assert result.returncode == 1, (command, result.stdout)
             assert f"The folder {folder} is read-only" in result.stderr, result.stderr
             assert "Traceback" not in result.stderr
-        for command in READING:
-            args, stdin = command_line(command, f"sqlite:///{db}", tmp_path)
-            result = run_unprivileged(*args, stdin=stdin)
+        for command, result in zip(READING, results[len(WRITING) :], strict=True):
             if exists:
                 assert result.returncode == 0, (command, result.stderr)
             else:
@@ -337,9 +392,9 @@ def test_another_applications_postgresql_database_is_refused_untouched(tmp_path:
         with engine.begin() as conn:
             conn.execute(text("CREATE TABLE customers (id SERIAL PRIMARY KEY, name TEXT)"))
             conn.execute(text("INSERT INTO customers (name) VALUES ('Ada')"))
-        for command in (*WRITING, *READING):
-            args, stdin = command_line(command, url, tmp_path)
-            result = run_main(*args, stdin=stdin)
+        commands = (*WRITING, *READING)
+        results = run_commands([command_line(command, url, tmp_path) for command in commands])
+        for command, result in zip(commands, results, strict=True):
             assert result.returncode == 1, command
             assert "is not a Tableside database" in result.stderr, (command, result.stderr)
             assert "Traceback" not in result.stderr

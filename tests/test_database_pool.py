@@ -5,6 +5,7 @@ privileges, the next test never sees it; and nothing is left on the server at th
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import psycopg
@@ -14,8 +15,9 @@ from sqlalchemy.engine import make_url
 from db.guards import APP_ROLE, missing_triggers
 from db.store import Store
 from services import audit
+from services.restaurant.demo import load_demo
 from tests.database_pool import PgPool, conninfo, fingerprint, user_tables
-from tests.database_support import DemoTemplates, pg_admin
+from tests.database_support import Scenes, pg_admin
 
 
 @pytest.fixture
@@ -115,15 +117,17 @@ def test_a_database_whose_schema_or_privileges_changed_is_never_lent_again(
 def test_the_demo_copied_on_postgresql_is_the_demo_the_loader_wrote(
     pool: PgPool, tmp_path: Path
 ) -> None:
-    demo = DemoTemplates(tmp_path)
+    scenes = Scenes(tmp_path)
     with pool.lease() as loaded_url, pool.lease() as copied_url:
         loaded, copied = Store(loaded_url), Store(copied_url)
         try:
-            demo.install(loaded)  # the first time: the real loader
-            demo.install(copied)  # then the copy every test gets
+            # The first time the real loader, then the copy every test gets.
+            for store in (loaded, copied):
+                scenes.set_up(store, None, ("demo",), partial(load_demo, store), None)
         finally:
             loaded.dispose()
             copied.dispose()
+        assert (scenes.built, scenes.copied) == (1, 1)
         assert _state(copied_url) == _state(loaded_url)
 
 

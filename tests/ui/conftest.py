@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,30 @@ def demo_store(demo_template: Path, tmp_path: Path) -> Iterator[Store]:
     store.dispose()
 
 
+# What `Driver.settle` waits for: callbacks due within this many seconds (a button keeps its
+# pressed look 35 ms); and how long it draws frames before calling the app stuck.
+SOON = 0.05
+SETTLE_SECONDS = 10.0
+
+
+def _due(event: Any, looks: bool) -> bool:
+    """A callback due within SOON, other than a cosmetic Kivy animation (a scroll bar
+    fading, a dialog fading in), which runs for up to a second and which nothing the app
+    does waits for; and, unless `looks`, other than a button going back to its unpressed
+    look (Kivy keeps a pressed look 35 ms, on the real clock)."""
+    from kivy.animation import Animation
+    from kivy.uix.behaviors import ButtonBehavior
+
+    if event.timeout > SOON:
+        return False
+    callback = event.get_callback()
+    owner = getattr(callback, "__self__", None)
+    if isinstance(owner, Animation):
+        return False
+    pressed_look = isinstance(owner, ButtonBehavior) and callback.__name__ == "_do_release"
+    return looks or not pressed_look
+
+
 class FakeClock:
     """Monotonic seconds that a test moves forward (for idle sign-out)."""
 
@@ -60,11 +85,36 @@ class Driver:
         self.app = app
         self.clock = clock
 
-    def idle(self, times: int = 3) -> None:
+    def idle(self, times: int | None = None) -> None:
+        """Draw `times` frames; without a number, as many as what was set off needs (see
+        `settle`)."""
         from kivy.base import EventLoop
 
+        if times is None:
+            self.settle()
+            return
         for _ in range(times):
             EventLoop.idle()
+
+    def settle(self, looks: bool = False) -> None:
+        """Draw frames until nothing is due on the next one (`_due`: layouts, texture
+        updates, a screen's "next frame" work, a scroll still moving; with `looks`, a
+        button's pressed look too) and nothing is left to redraw. A tap usually needs one
+        or two frames: a fixed count either wastes frames or, on a loaded machine, is too
+        few for a scroll that moves on the real clock. Timers (the idle check each second,
+        the 5 s refreshes) are not waited for: a test that needs one moves the clock."""
+        from kivy.base import EventLoop
+        from kivy.clock import Clock
+        from kivy.core.window import Window
+
+        deadline = time.monotonic() + SETTLE_SECONDS
+        while True:
+            EventLoop.idle()
+            due = any(_due(event, looks) for event in Clock.get_events())
+            if not due and not Window.canvas.needs_redraw:
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the app was still busy after {SETTLE_SECONDS} s")
 
     def tap(self, widget: Any) -> None:
         from kivy.base import EventLoop
@@ -74,9 +124,9 @@ class Driver:
         assert not widget.disabled, f"{widget!r} is disabled"
         touch = UnitTestTouch(*widget.to_window(*widget.center))
         touch.touch_down()
-        EventLoop.idle()
+        EventLoop.idle()  # a finger rests on the glass for at least a frame
         touch.touch_up()
-        self.idle()
+        self.settle()
 
     @property
     def screen(self) -> Any:
@@ -121,7 +171,7 @@ class Driver:
         from kivy.core.window import Window
 
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        self.idle()
+        self.settle(looks=True)  # no button caught half-pressed
         Window.dispatch("on_draw")
         made = Path(Window.screenshot(name=str(SCREENSHOTS / f"{name}.png")))
         target = SCREENSHOTS / f"{name}.png"
