@@ -20,8 +20,11 @@ MANAGER_PIN = "9999"
 
 
 def _events(store: Store, action: str) -> list[AuditEvent]:
+    """Oldest first. Without the ORDER BY, PostgreSQL returns rows in whatever order its
+    pages hold them, and a reused test database's freed space can put a new row first."""
     with store.read() as s:
-        return list(s.scalars(select(AuditEvent).where(AuditEvent.action == action)).all())
+        query = select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+        return list(s.scalars(query).all())
 
 
 def _sign_in(store: Store, person: int, pin: str) -> staff_service.SignedIn:
