@@ -18,6 +18,9 @@ os.environ.setdefault("KCFG_GRAPHICS_HEIGHT", "800")
 # No multisampling: in software GL (llvmpipe) it made the UI tests a third slower
 # (docs/ui-testing.md); the app itself keeps Kivy's default.
 os.environ.setdefault("KCFG_GRAPHICS_MULTISAMPLES", "0")
+# No frame-rate cap: the UI tests rasterize only for screenshots (tests/ui/conftest.py
+# `Driver.skip_drawing`), so a frame is cheap and Kivy's wait for the next 1/60 s is idle time.
+os.environ.setdefault("KCFG_GRAPHICS_MAXFPS", "0")
 
 import uuid
 from collections.abc import Iterator

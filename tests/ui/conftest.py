@@ -56,7 +56,6 @@ def _due(event: Any, looks: bool) -> bool:
     does waits for; and, unless `looks`, other than a button going back to its unpressed
     look (Kivy keeps a pressed look 35 ms, on the real clock)."""
     from kivy.animation import Animation
-    from kivy.uix.behaviors import ButtonBehavior
 
     if event.timeout > SOON:
         return False
@@ -64,8 +63,15 @@ def _due(event: Any, looks: bool) -> bool:
     owner = getattr(callback, "__self__", None)
     if isinstance(owner, Animation):
         return False
-    pressed_look = isinstance(owner, ButtonBehavior) and callback.__name__ == "_do_release"
-    return looks or not pressed_look
+    return looks or not _pressed_look(callback)
+
+
+def _pressed_look(callback: Any) -> bool:
+    """The callback Kivy schedules to end a tapped button's pressed look."""
+    from kivy.uix.behaviors import ButtonBehavior
+
+    owner = getattr(callback, "__self__", None)
+    return isinstance(owner, ButtonBehavior) and callback.__name__ == "_do_release"
 
 
 class FakeClock:
@@ -84,9 +90,17 @@ class Driver:
     def __init__(self, app: Any, clock: FakeClock) -> None:
         self.app = app
         self.clock = clock
+        self.drawing = False
+
+    def skip_drawing(self, *_: Any) -> bool:
+        """Bound to the window's on_draw and on_flip, it runs before Kivy's own handler and,
+        by returning True, stops it: a frame then runs the app's clock, layout and text but
+        rasterizes nothing. Nothing but a screenshot looks at the pixels (see `screenshot`),
+        and llvmpipe drawing every frame of 1280×800 in software was half a UI test's time."""
+        return not self.drawing
 
     def idle(self, times: int | None = None) -> None:
-        """Draw `times` frames; without a number, as many as what was set off needs (see
+        """Run `times` frames; without a number, as many as what was set off needs (see
         `settle`)."""
         from kivy.base import EventLoop
 
@@ -97,24 +111,51 @@ class Driver:
             EventLoop.idle()
 
     def settle(self, looks: bool = False) -> None:
-        """Draw frames until nothing is due on the next one (`_due`: layouts, texture
+        """Run frames until nothing is due on the next one (`_due`: layouts, texture
         updates, a screen's "next frame" work, a scroll still moving; with `looks`, a
-        button's pressed look too) and nothing is left to redraw. A tap usually needs one
-        or two frames: a fixed count either wastes frames or, on a loaded machine, is too
-        few for a scroll that moves on the real clock. Timers (the idle check each second,
-        the 5 s refreshes) are not waited for: a test that needs one moves the clock."""
+        button's pressed look too). A tap usually needs one or two frames: a fixed count
+        either wastes frames or, on a loaded machine, is too few for a scroll that moves on
+        the real clock. Timers (the idle check each second, the 5 s refreshes) are not
+        waited for: a test that needs one moves the clock."""
         from kivy.base import EventLoop
         from kivy.clock import Clock
-        from kivy.core.window import Window
 
         deadline = time.monotonic() + SETTLE_SECONDS
         while True:
             EventLoop.idle()
-            due = any(_due(event, looks) for event in Clock.get_events())
-            if not due and not Window.canvas.needs_redraw:
+            if not any(_due(event, looks) for event in Clock.get_events()):
                 return
             if time.monotonic() > deadline:
                 raise AssertionError(f"the app was still busy after {SETTLE_SECONDS} s")
+
+    def wait_until(self, done: Callable[[], bool], seconds: float = 3.0) -> bool:
+        """Run frames until `done()` holds or `seconds` of real time have passed, for what
+        the app does on Kivy's real clock (the idle check each second, a dialog closing, a
+        scroll). Frames are uncapped in the tests, so it rests 5 ms between them instead of
+        spinning a core that the other test worker needs."""
+        deadline = time.monotonic() + seconds
+        while not done():
+            if time.monotonic() > deadline:
+                return False
+            self.idle(1)
+            time.sleep(0.005)
+        return True
+
+    def let_time_pass(self, seconds: float) -> None:
+        """What `seconds` without a touch do, without waiting them out: the app's clock moves
+        on, and each of Kivy's repeating timers whose period fits in them (the idle check
+        each second, a screen's poll every few seconds) fires once, as Kivy's clock would
+        have fired it; then the frames that sets off. A timer stopped by one fired before
+        it (a screen left at a sign-out) does not fire."""
+        from kivy.clock import Clock
+
+        self.clock.now += seconds
+        for event in list(Clock.get_events()):
+            if event.loop and event.timeout <= seconds and event.is_triggered:
+                callback = event.get_callback()
+                if callback is not None:  # its widget is gone
+                    callback(event.timeout)
+        self.settle()
 
     def tap(self, widget: Any) -> None:
         from kivy.base import EventLoop
@@ -167,13 +208,29 @@ class Driver:
         self.type_pin(pin)
         self.tap(self.ids("sign_in_button"))
 
+    def _release_pressed_buttons(self) -> None:
+        """Give a just-tapped button its normal look now instead of 35 ms of Kivy's real
+        clock from now, which uncapped frames would spin through."""
+        from kivy.clock import Clock
+
+        for event in list(Clock.get_events()):
+            callback = event.get_callback()
+            if _pressed_look(callback) and event.is_triggered:
+                event.cancel()
+                callback(0)
+
     def screenshot(self, name: str) -> Path:
         from kivy.core.window import Window
 
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self._release_pressed_buttons()
         self.settle(looks=True)  # no button caught half-pressed
-        Window.dispatch("on_draw")
-        made = Path(Window.screenshot(name=str(SCREENSHOTS / f"{name}.png")))
+        self.drawing = True
+        try:
+            Window.dispatch("on_draw")
+            made = Path(Window.screenshot(name=str(SCREENSHOTS / f"{name}.png")))
+        finally:
+            self.drawing = False
         target = SCREENSHOTS / f"{name}.png"
         shutil.move(made, target)  # Kivy appends 0001 to the name; keep the plain one
         return target
@@ -182,6 +239,7 @@ class Driver:
 @pytest.fixture
 def ui(demo_store: Store) -> Iterator[Driver]:
     from kivy.base import EventLoop
+    from kivy.core.window import Window
 
     from screens.app import TablesideApp
 
@@ -190,7 +248,9 @@ def ui(demo_store: Store) -> Iterator[Driver]:
     app._run_prepare()
     EventLoop.start()
     driver = Driver(app, clock)
+    Window.bind(on_draw=driver.skip_drawing, on_flip=driver.skip_drawing)
     driver.idle(4)
     yield driver
     app.stop()
     driver.idle(1)
+    Window.unbind(on_draw=driver.skip_drawing, on_flip=driver.skip_drawing)

@@ -3,7 +3,6 @@ inspection opened by touch, the dialogs on the window, and waiting on Kivy's clo
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -33,10 +32,7 @@ def dialogs() -> list[Any]:
 
 
 def wait(ui: Driver, done: Callable[[], bool]) -> bool:
-    deadline = time.monotonic() + 3  # the app checks idleness once a second
-    while not done() and time.monotonic() < deadline:
-        ui.idle(1)
-    return done()
+    return ui.wait_until(done)  # 3 s: the app checks idleness once a second
 
 
 def item(store: Store, code: str) -> int:

@@ -35,17 +35,11 @@ def _popup() -> Any:
 
 def _no_popup(ui: Driver, left: int = 0) -> bool:
     """True once all dialogs but `left` have closed (closing fades out for a moment)."""
-    import time
 
     from kivy.core.window import Window
     from kivy.uix.popup import Popup
 
-    deadline = time.monotonic() + 3
-    while time.monotonic() < deadline:
-        if sum(isinstance(w, Popup) for w in Window.children) <= left:
-            return True
-        ui.idle(1)
-    return False
+    return ui.wait_until(lambda: sum(isinstance(w, Popup) for w in Window.children) <= left)
 
 
 def _open_inspection(ui: Driver) -> None:

@@ -8,7 +8,6 @@ event loop (never sleeps) until the sign-in pad is back.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -45,8 +44,8 @@ from tests.ui.seating_setup import (
 
 def _idle_out(ui: Driver) -> None:
     """Nobody touches the tablet for longer than the demo's 120 s."""
-    ui.clock.now += 121
-    assert wait(ui, lambda: ui.screen.name == "login")
+    ui.let_time_pass(121)
+    assert ui.screen.name == "login"
     ui.idle()  # the names on the pad are laid out again
 
 
@@ -159,7 +158,7 @@ def test_touches_in_a_dialog_keep_the_person_signed_in(ui: Driver) -> None:
     answer.ids.note.insert_text("Cushion stained")
     ui.tap(answer.ids.fixed_button)  # a touch at 100 s: the idle time starts again
     ui.clock.now += 100
-    ui.idle(80)  # more than a second of Kivy's clock, so the idle check has run
+    ui.app.check_idle()  # what Kivy's clock calls each second
     assert ui.screen.name == "checklist_run" and dialogs() == [answer]
 
 
@@ -186,12 +185,13 @@ def _current_row(ui: Driver, within_seconds: float = 5.0) -> Any:
     """The item being answered, once the list has settled: the ScrollView's scroll effect
     moves on the real clock, so a frame count is not a wait (it failed once on a busy
     machine). Bounded: a row that never comes into view still fails the assertion."""
-    deadline = time.monotonic() + within_seconds
-    while True:
-        ui.idle(1)
-        row = ui.find(RunItemRow, lambda r: r.selected)[0]
-        if _in_view(row, ui.ids("item_scroll")) or time.monotonic() > deadline:
-            return row
+
+    def row() -> Any:
+        return ui.find(RunItemRow, lambda r: r.selected)[0]
+
+    ui.idle(1)
+    ui.wait_until(lambda: _in_view(row(), ui.ids("item_scroll")), within_seconds)
+    return row()
 
 
 def test_a_checklist_opens_at_its_current_item(ui: Driver) -> None:

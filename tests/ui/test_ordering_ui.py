@@ -63,14 +63,11 @@ def _popup() -> Any:
 
 def _closed(ui: Driver) -> None:
     """Wait for a dismissed dialog to finish closing: until then it takes every touch."""
-    import time
 
     from kivy.core.window import Window
     from kivy.uix.popup import Popup
 
-    deadline = time.monotonic() + 3
-    while any(isinstance(w, Popup) for w in Window.children) and time.monotonic() < deadline:
-        ui.idle(1)
+    ui.wait_until(lambda: not any(isinstance(w, Popup) for w in Window.children))
     ui.idle()
 
 

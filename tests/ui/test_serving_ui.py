@@ -12,7 +12,6 @@ Set-up (seating, orders, sends, a move, a void) goes through the real services, 
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
@@ -192,16 +191,15 @@ def _busy_kitchen(kitchen: Kitchen) -> None:
     )
 
 
-def _wait_for(ui: Driver, what: Callable[[], Any], seconds: float = 6) -> Any:
-    """Let the app's own clock run until what we look for is there (the screen polls)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+def _wait_for(ui: Driver, what: Callable[[], Any], polls: int = 3) -> Any:
+    """Let time pass, 3 s at a time (the screens poll every 2 or 3 s), until what we look
+    for is there."""
+    for _ in range(polls + 1):
         found = what()
         if found:
             return found
-        ui.idle(1)
-        time.sleep(0.05)
-    raise AssertionError("waited in vain")
+        ui.let_time_pass(3)
+    raise AssertionError(f"not there after {polls} polls")
 
 
 def _popup(ui: Driver) -> Any:
