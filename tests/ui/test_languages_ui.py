@@ -202,3 +202,20 @@ def test_resetting_a_table_and_the_lost_and_found_show_people_whole_in_chinese(
     _to(ui, "en")
     found = next(w for name, w in ui.screen.ids.items() if name.startswith("item_"))
     assert "李娜 Li Na" in found.text and "陈浩 Chen Hao" in found.text, found.text
+
+
+def test_a_screen_seen_before_a_switch_speaks_the_new_language_when_shown_again(
+    ui: Driver,
+) -> None:
+    """The switch redraws only the screen in view; the others catch up when shown."""
+    ui.sign_in(*MANAGER)
+    ui.tap(ui.button_with_text("Floor plan"))
+    assert "Free" in _texts(ui.screen)
+    ui.tap(ui.header("home_button"))
+    _to(ui, "zh")
+    # Built and out of view, so not redrawn yet; home, in view, is.
+    assert {"floor", "login"} == ui.app._language_behind
+    ui.tap(ui.button_with_text("楼面图"))
+    assert ui.screen.name == "floor"
+    assert "空闲" in _texts(ui.screen) and "Free" not in _texts(ui.screen)
+    assert ui.app._language_behind == {"login"}
