@@ -29,7 +29,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import event, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from db.engine import PG_WRITE_LOCK
 
@@ -143,12 +143,20 @@ def link(session: Session, spec: ChainSpec, row: Any) -> None:
 
 
 @event.listens_for(Session, "after_soft_rollback")
-@event.listens_for(Session, "after_commit")
 def _forget_heads(session: Session, *_args: Any) -> None:
     """A rolled-back savepoint may have taken linked rows with it (an invoice counter made
     by the loser of a race): the next link reads the head from the database again."""
     session.info.pop(_HEADS, None)
     session.info.pop(_LOCKED, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_heads_at_the_end(session: Session, transaction: SessionTransaction) -> None:
+    """The transaction is over: its heads and its lock are gone with it. A savepoint
+    released (a print job's insert, say) keeps its rows in the transaction, so the heads
+    stay and the next link does not read them again."""
+    if transaction.parent is None:
+        _forget_heads(session)
 
 
 class ChainProblem(BaseModel):

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.engine import WRITE_OPTION, is_sqlite, make_engine, normalise_url
@@ -25,6 +26,7 @@ class Store:
         self._write_engine = self.engine.execution_options(**{WRITE_OPTION: True})
         self._write_sessions = sessionmaker(self._write_engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
+        _keep_what_it_loads(self._write_sessions)
 
     @property
     def is_sqlite(self) -> bool:
@@ -52,3 +54,19 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+# A session's identity map holds its rows weakly: a row nobody refers to any more is
+# dropped, and the next `session.get` of it reads it again. In a write transaction that
+# was the acting person, the restaurant and the party read two or three times each
+# (bench/README.md). A write session lives for one transaction, so it keeps what it loads
+# until it closes (SQLAlchemy's "strong_reference_session" recipe, docs "Session
+# Referencing Behavior"). Read sessions are left weak: `verify` streams millions of rows.
+_KEPT = "kept_rows"
+
+
+def _keep_what_it_loads(sessions: sessionmaker[Session]) -> None:
+    @event.listens_for(sessions, "loaded_as_persistent")
+    @event.listens_for(sessions, "pending_to_persistent")
+    def _keep(session: Session, instance: Any) -> None:
+        session.info.setdefault(_KEPT, []).append(instance)

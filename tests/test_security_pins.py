@@ -14,32 +14,32 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from db.store import Store
-from models import AuditEvent, Restaurant, Role, Staff, utcnow
+from models import AuditEvent, Role, Staff, utcnow
 from services.checklists.sign_off import SignOff, sign_off_run
 from services.errors import DomainError, NotAllowed, NotFound
 from services.people import pins
 from services.people import staff as staff_service
 from services.people.approvals import manager_approval, still_manager
-from services.people.staff import ChangePin, NewStaff, SignIn
-from tests.demo_data import acting
+from services.people.staff import ChangePin, SignIn
+from tests.team_support import Team
 
 MAX = 5  # the restaurant's pin_max_attempts (default)
 
 
 @pytest.fixture
 def team(store: Store) -> dict[str, int]:
-    with store.write() as s:
-        s.add(Restaurant(name="Test", currency="CNY", timezone="Asia/Shanghai"))
-    ids = {}
-    for number, roles, pin in [
-        ("M1", [Role.MANAGER], "9090"),
-        ("M2", [Role.MANAGER], "8080"),
-        ("W1", [Role.WAITER], "1212"),
-        ("S1", [Role.SUPERVISOR], "3434"),
-    ]:
-        command = NewStaff(number=number, name=f"Person {number}", roles=roles, pin=pin)
-        ids[number] = acting(store, staff_service.add_staff(store, command).id)
-    return ids
+    return Team(
+        store,
+        tuple(
+            (number, f"Person {number}", (role,), pin)
+            for number, role, pin in [
+                ("M1", Role.MANAGER, "9090"),
+                ("M2", Role.MANAGER, "8080"),
+                ("W1", Role.WAITER, "1212"),
+                ("S1", Role.SUPERVISOR, "3434"),
+            ]
+        ),
+    ).ids
 
 
 def _count(store: Store, action: str) -> int:

@@ -17,18 +17,18 @@ from services.people.sessions import SessionEnded
 from services.people.staff import NewStaff
 from services.permissions import ROLES_FOR, Action, allowed, require
 from tests.demo_data import acting
+from tests.team_support import Team
 
 
 @pytest.fixture
 def crew(store: Store) -> dict[Role, int]:
     """One person holding each role alone, and one who has left."""
-    with store.write() as s:
-        s.add(Restaurant(name="Test", currency="CNY", timezone="Asia/Shanghai"))
-    people = {}
-    for n, role in enumerate(Role, start=1):
-        command = NewStaff(number=f"R{n}", name=f"Only {role.value}", roles=[role], pin="2468")
-        people[role] = acting(store, staff_service.add_staff(store, command).id)
-    return people
+    roles = list(Role)
+    people = tuple(
+        (f"R{n}", f"Only {role.value}", (role,), "2468") for n, role in enumerate(roles, start=1)
+    )
+    ids = Team(store, people).ids
+    return {role: ids[f"R{n}"] for n, role in enumerate(roles, start=1)}
 
 
 def test_every_action_has_its_roles() -> None:

@@ -11,14 +11,15 @@ import pytest
 from sqlalchemy import func, select
 
 from db.store import Store
-from models import AuditEvent, Restaurant, Role, StaffSession
+from models import AuditEvent, Role, StaffSession
 from services.audit import recent_events
 from services.errors import DomainError, NotAllowed
 from services.people import management
 from services.people import staff as staff_service
 from services.people.sessions import Acting, SessionEnded
-from services.people.staff import NewStaff, ResetPin, SignIn, SignOut
+from services.people.staff import ResetPin, SignIn, SignOut
 from services.permissions import Action, require
+from tests.team_support import Team
 
 MANAGER_PIN = "9090"
 WAITER_PIN = "1212"
@@ -26,17 +27,12 @@ WAITER_PIN = "1212"
 
 @pytest.fixture
 def team(store: Store) -> dict[str, int]:
-    with store.write() as s:
-        s.add(Restaurant(name="Test", currency="CNY", timezone="Asia/Shanghai"))
-    people = {}
-    for number, roles, pin in [
-        ("M1", [Role.MANAGER], MANAGER_PIN),
-        ("M2", [Role.MANAGER], "8080"),
-        ("W1", [Role.WAITER], WAITER_PIN),
-    ]:
-        command = NewStaff(number=number, name=f"Person {number}", roles=roles, pin=pin)
-        people[number] = staff_service.add_staff(store, command).id
-    return people
+    people = (
+        ("M1", "Person M1", (Role.MANAGER,), MANAGER_PIN),
+        ("M2", "Person M2", (Role.MANAGER,), "8080"),
+        ("W1", "Person W1", (Role.WAITER,), WAITER_PIN),
+    )
+    return Team(store, people, signed_in=False).ids
 
 
 def tablet(store: Store, staff_id: int, pin: str) -> Acting:

@@ -8,29 +8,22 @@ import pytest
 from sqlalchemy import func, select
 
 from db.store import Store
-from models import AuditEvent, Restaurant, Role, Staff, utcnow
+from models import AuditEvent, Role, Staff, utcnow
 from services.errors import DomainError, NotAllowed, NotFound
 from services.people import staff as staff_service
 from services.people.approvals import manager_approval
 from services.people.staff import ChangePin, NewStaff, ResetPin, SignIn
-from tests.demo_data import acting
+from tests.team_support import Team
 
 
 @pytest.fixture
 def team(store: Store) -> dict[str, int]:
-    with store.write() as s:
-        s.add(Restaurant(name="Test", currency="CNY", timezone="Asia/Shanghai"))
-    ids = {}
-    for number, name, roles, pin in [
-        ("M1", "Manager Ma", [Role.MANAGER], "9090"),
-        ("W1", "Waiter Wu", [Role.WAITER], "1212"),
-        ("S1", "Supervisor Su", [Role.SUPERVISOR, Role.CASHIER], "3434"),
-    ]:
-        card = staff_service.add_staff(
-            store, NewStaff(number=number, name=name, roles=roles, pin=pin)
-        )
-        ids[number] = acting(store, card.id)
-    return ids
+    people = (
+        ("M1", "Manager Ma", (Role.MANAGER,), "9090"),
+        ("W1", "Waiter Wu", (Role.WAITER,), "1212"),
+        ("S1", "Supervisor Su", (Role.SUPERVISOR, Role.CASHIER), "3434"),
+    )
+    return Team(store, people).ids
 
 
 def _audit(store: Store, action: str) -> int:

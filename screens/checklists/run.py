@@ -59,6 +59,7 @@ class ChecklistRunScreen(Refreshing, TablesideScreen):
 
     run: RunView | None = None
     _scrolled_to = 0
+    _rows_of = 0  # the run the rows in the list were made for
 
     # -- loading ----------------------------------------------------------------------------
 
@@ -205,19 +206,27 @@ class ChecklistRunScreen(Refreshing, TablesideScreen):
 
     def _draw_list(self, run: RunView) -> None:
         box = self.ids.item_list
-        box.clear_widgets()
+        rows: list[RunItemRow] = list(reversed(box.children))  # Kivy keeps them newest first
+        if self._rows_of != run.id or len(rows) != len(run.items):
+            # Another run (or its items changed): new rows. A tick, a reload every few
+            # seconds or a move down the list only changes what the rows say, so the rows
+            # (16-40 of them, each a dozen widgets) are not built again each time.
+            box.clear_widgets()
+            rows = []
+            for item in run.items:
+                row = RunItemRow()
+                row.bind(on_release=lambda _r, p=item.position: self.select(p))
+                box.add_widget(row)
+                rows.append(row)
+            self._rows_of = run.id
         loc = self.app.localizer
         selected: RunItemRow | None = None
-        for item in run.items:
-            row = RunItemRow(
-                number=str(item.position),
-                text=loc.pick(item.text_en, item.text_zh),
-                answer=self._answer_word(item),
-                result=item.result or "",
-                selected=item.position == self.position,
-            )
-            row.bind(on_release=lambda _r, p=item.position: self.select(p))
-            box.add_widget(row)
+        for row, item in zip(rows, run.items, strict=True):
+            row.number = str(item.position)
+            row.text = loc.pick(item.text_en, item.text_zh)
+            row.answer = self._answer_word(item)
+            row.result = item.result or ""
+            row.selected = item.position == self.position
             if row.selected:
                 selected = row
         if selected is not None and self._scrolled_to != self.position:

@@ -8,7 +8,7 @@ the same message then reads right whichever language the screen shows.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict, computed_field
 from sqlalchemy import Select, select
@@ -268,23 +268,39 @@ def check_quantity(quantity: object) -> int:
     return quantity
 
 
+def dishes_as_they_are(session: Session, item_ids: Iterable[int]) -> dict[int, MenuItem]:
+    """The dishes, as the menu holds them now inside the caller's transaction: their
+    course and category joined in (many-to-one), their choices in two more SELECTs, however
+    many dishes. A send checks every line against these (bench/ counted a re-read per line)."""
+    return {
+        item.id: item
+        for item in session.scalars(
+            select(MenuItem)
+            .options(
+                joinedload(MenuItem.course),
+                joinedload(MenuItem.category),
+                selectinload(MenuItem.modifier_groups).selectinload(ModifierGroup.modifiers),
+            )
+            .where(MenuItem.id.in_(set(item_ids)))
+        ).unique()
+    }
+
+
 def check_line_choice(
-    session: Session, item_id: int, quantity: object, modifier_ids: Sequence[int] = ()
+    session: Session,
+    item_id: int,
+    quantity: object,
+    modifier_ids: Sequence[int] = (),
+    *,
+    dishes: Mapping[int, MenuItem] | None = None,
 ) -> CheckedLine:
     """Everything the menu demands of one order line, checked inside the caller's
-    transaction (so a dish 86'd a moment ago on another tablet is refused)."""
+    transaction (so a dish 86'd a moment ago on another tablet is refused). `dishes`: what
+    `dishes_as_they_are` read in this transaction for every line being checked."""
     quantity = check_quantity(quantity)
-    # One dish: its course and category joined in (many-to-one), its choices in two more
-    # SELECTs; a send checks every line this way, so each statement counts (bench/).
-    item = session.scalar(
-        select(MenuItem)
-        .options(
-            joinedload(MenuItem.course),
-            joinedload(MenuItem.category),
-            selectinload(MenuItem.modifier_groups).selectinload(ModifierGroup.modifiers),
-        )
-        .where(MenuItem.id == item_id)
-    )
+    if dishes is None:
+        dishes = dishes_as_they_are(session, (item_id,))
+    item = dishes.get(item_id)
     if item is None:
         raise NotFound("That dish is not on the menu.")
     name = both("name", item.name_en, item.name_zh)

@@ -27,7 +27,7 @@ from models import OrderLine, OrderSend, PartyStage, PrintJob, Restaurant, Staff
 from services import audit
 from services.errors import Conflict, DomainError
 from services.floor.seating import advance_party
-from services.menu.catalog import check_line_choice
+from services.menu.catalog import check_line_choice, dishes_as_they_are
 from services.orders.taking import (
     LINE_CHANGED,
     ClientId,
@@ -162,13 +162,14 @@ def _send(session: Session, actor_id: int, command: SendOrder, at: datetime) -> 
     rows = session.scalars(select(OrderLine).where(OrderLine.id.in_(seen))).all()
     if len(rows) != len(seen):
         raise Conflict(LINE_CHANGED)  # removed on another tablet since the read-back
+    dishes = dishes_as_they_are(session, (line.item_id for line in rows))
     for line in rows:
         if line.party_id != party.id:
             raise DomainError("A line of another table's order cannot be sent with this one.")
         if line.version != seen[line.id] or line.sent:
             raise Conflict(LINE_CHANGED)
         # Sold out or changed on the menu since it was added: the kitchen cannot make it.
-        check_line_choice(session, line.item_id, line.quantity, modifier_ids(line))
+        check_line_choice(session, line.item_id, line.quantity, modifier_ids(line), dishes=dishes)
 
     number = (
         session.scalar(select(func.max(OrderSend.number)).where(OrderSend.party_id == party.id))

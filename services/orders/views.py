@@ -195,7 +195,12 @@ class CourseChoice(BaseModel):
 
 
 def staff_label(staff: Staff | None) -> str:
-    return f"{staff.name} ({staff.number})" if staff is not None else ""
+    return name_label(staff.name, staff.number) if staff is not None else ""
+
+
+def name_label(name: str | None, number: str | None) -> str:
+    """ "Zhang Wei (W01)", or "" where nobody is named (a line never voided)."""
+    return f"{name} ({number})" if name is not None else ""
 
 
 def person(staff: Staff) -> Person:
@@ -223,10 +228,27 @@ def order_in(session: Session, party_id: int) -> OrderView:
         raise NotFound("No party has id {id}.", id=party_id)
     restaurant = session.get(Restaurant, 1)
     zone = restaurant_zone(session)
-    waiter = session.get(Staff, party.waiter_id) if party.waiter_id is not None else None
+    # Names as columns, not Staff rows: loading a person's row also loads their roles, and
+    # the order needs only "name (number)" of the waiter and of who added, voided, approved.
+    waiter = (
+        session.execute(select(Staff.name, Staff.number).where(Staff.id == party.waiter_id)).first()
+        if party.waiter_id is not None
+        else None
+    )
     added_by, voided_by, approved_by = aliased(Staff), aliased(Staff), aliased(Staff)
     rows = session.execute(
-        select(OrderLine, Course, OrderSend, added_by, voided_by, approved_by)
+        select(
+            OrderLine,
+            Course,
+            OrderSend.number,
+            OrderSend.sent_at,
+            added_by.name,
+            added_by.number,
+            voided_by.name,
+            voided_by.number,
+            approved_by.name,
+            approved_by.number,
+        )
         .join(Course, Course.id == OrderLine.course_id)
         .join(added_by, added_by.id == OrderLine.added_by_id)
         .outerjoin(OrderSend, OrderSend.id == OrderLine.send_id)
@@ -254,16 +276,27 @@ def order_in(session: Session, party_id: int) -> OrderView:
             modifiers=tuple(ChosenModifier(**m) for m in json.loads(line.modifiers)),
             allergens=tuple(Allergen(a) for a in line.allergens.split(",") if a),
             note=line.note,
-            added_by=staff_label(adder),
+            added_by=name_label(added_name, added_number),
             added_at=line.added_at,
-            send_number=send.number if send is not None else None,
-            sent_at=send.sent_at if send is not None else None,
+            send_number=send_number,
+            sent_at=sent_at,
             voided_at=line.voided_at,
-            voided_by=staff_label(voider),
-            void_approved_by=staff_label(approver),
+            voided_by=name_label(voided_name, voided_number),
+            void_approved_by=name_label(approved_name, approved_number),
             void_reason=line.void_reason,
         )
-        for line, course, send, adder, voider, approver in rows
+        for (
+            line,
+            course,
+            send_number,
+            sent_at,
+            added_name,
+            added_number,
+            voided_name,
+            voided_number,
+            approved_name,
+            approved_number,
+        ) in rows
     )
     sends = len({line.send_number for line in lines if line.send_number is not None})
     seated = party.seated_at or party.arrived_at

@@ -18,7 +18,7 @@ import secrets
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from models import Staff, StaffSession, utcnow
 from services import audit
@@ -85,13 +85,25 @@ def acting_staff(session: Session, actor: object) -> Staff:
     """The person a command is for, if `actor` is a live session of theirs; else refused."""
     if not isinstance(actor, Acting):
         raise NotAllowed(SIGN_IN_FIRST)
-    row = session.get(StaffSession, actor.session_id)
-    if row is None or row.staff_id != int(actor) or not actor.proves(row.token_digest):
+    # The session, its person and their roles in one statement: every command starts here.
+    found = (
+        session.execute(
+            select(StaffSession, Staff)
+            .join(Staff, Staff.id == StaffSession.staff_id)
+            .where(StaffSession.id == actor.session_id)
+            .options(joinedload(Staff.roles))
+        )
+        .unique()
+        .one_or_none()
+    )
+    if found is None:
+        raise NotAllowed(SIGN_IN_FIRST)
+    row, staff = found
+    if row.staff_id != int(actor) or not actor.proves(row.token_digest):
         raise NotAllowed(SIGN_IN_FIRST)
     if row.ended_at is not None:
         raise SessionEnded(ENDED.get(row.end_reason or "manual", ENDED["manual"]))
-    staff = session.get(Staff, row.staff_id)
-    if staff is None or not staff.active:
+    if not staff.active:
         raise SessionEnded(ENDED["deactivated"])
     return staff
 
