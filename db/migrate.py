@@ -14,14 +14,16 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import ProgrammingError
 
+from db import revisions
 from db.engine import make_engine, normalise_url, sqlite_path
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -39,6 +41,8 @@ class UpgradeResult:
 
 
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config  # only to upgrade: see db/revisions.py
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["url"] = normalise_url(url)
@@ -47,7 +51,7 @@ def alembic_config(url: str) -> Config:
 
 def head_revisions() -> frozenset[str]:
     """The newest revision of each line of migrations (one, once branches are merged)."""
-    return frozenset(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
+    return revisions.head_revisions()
 
 
 def head_revision() -> str:
@@ -56,8 +60,7 @@ def head_revision() -> str:
 
 
 def known_revisions() -> set[str]:
-    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
-    return {rev.revision for rev in script.walk_revisions()}
+    return revisions.known_revisions()
 
 
 # Tableside's own revisions are named NNNN_what; another application's Alembic ids are not.
@@ -248,6 +251,8 @@ def upgrade(url: str) -> UpgradeResult:
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
             target = db_file.with_name(f"{db_file.name}.{before}.{stamp}.bak")
             backup = backup_sqlite(db_file, target)
+    from alembic import command
+
     try:
         command.upgrade(alembic_config(url), "heads")
     except ProgrammingError as exc:

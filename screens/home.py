@@ -26,6 +26,8 @@ MAX_TILE_HEIGHT = 128
 
 
 class HomeScreen(TablesideScreen):
+    _drawn: object = None  # what the tiles show: (the roles they are for, language)
+
     def on_kv_post(self, base_widget: Any) -> None:
         super().on_kv_post(base_widget)
         # The room left under the greeting and the attention panel decides the tiles' size.
@@ -54,11 +56,18 @@ class HomeScreen(TablesideScreen):
 
     def _draw_tiles(self) -> None:
         grid = self.ids.tiles
-        grid.clear_widgets()
         user = self.app.user
         if user is None:
+            grid.clear_widgets()
+            self._drawn = None
             return
         self.ids.attention.refresh()
+        # Coming back home with the same roles in the same language: the same tiles.
+        key = (frozenset(user.roles), self.app.localizer.lang)
+        if key == self._drawn:
+            return
+        self._drawn = key
+        grid.clear_widgets()
         tr = self.app.localizer._
         for entry in tiles_for(user.roles):
             tile = HomeTile(

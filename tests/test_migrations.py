@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 
 import models
-from db import migrate
+from db import migrate, revisions
 
 
 def test_migrated_schema_matches_the_models(db_url: str) -> None:
@@ -22,6 +24,45 @@ def test_migrated_schema_matches_the_models(db_url: str) -> None:
     finally:
         engine.dispose()
     assert differences == []
+
+
+def test_the_revisions_read_from_the_files_are_alembics() -> None:
+    """The start-up check reads the migration files without Alembic (db/revisions.py):
+    it must know the same revisions, and the same head, that Alembic upgrades to."""
+    script = ScriptDirectory.from_config(migrate.alembic_config("sqlite://"))
+    follows = {rev.revision: rev.down_revision for rev in script.walk_revisions()}
+    assert revisions.migrations() == {
+        revision: (down,) if isinstance(down, str) else tuple(down or ())
+        for revision, down in follows.items()
+    }
+    assert migrate.head_revisions() == frozenset(script.get_heads())
+    assert migrate.known_revisions() == {rev.revision for rev in script.walk_revisions()}
+
+
+def test_a_second_line_of_migrations_is_a_second_head_until_merged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, body in {
+        "a.py": 'revision = "0001_a"\ndown_revision = None\n',
+        "b.py": 'revision: str = "0002_b"\ndown_revision: str | None = "0001_a"\n',
+        "c.py": 'revision = "0002_c"\ndown_revision = "0001_a"\n',
+    }.items():
+        (tmp_path / name).write_text(body, encoding="utf-8")
+    monkeypatch.setattr(revisions, "VERSIONS", tmp_path)
+    revisions.migrations.cache_clear()
+    try:
+        assert revisions.head_revisions() == {"0002_b", "0002_c"}
+        (tmp_path / "d.py").write_text(
+            'revision = "0003_d"\ndown_revision = ("0002_b", "0002_c")\n', encoding="utf-8"
+        )
+        revisions.migrations.cache_clear()
+        assert revisions.head_revisions() == {"0003_d"}
+        (tmp_path / "e.py").write_text("down_revision = None\n", encoding="utf-8")
+        revisions.migrations.cache_clear()
+        with pytest.raises(revisions.MigrationFileError, match=r"e\.py names no revision"):
+            revisions.migrations()
+    finally:
+        revisions.migrations.cache_clear()
 
 
 def test_upgrade_from_the_first_schema_keeps_every_row(tmp_path: Path) -> None:

@@ -176,3 +176,31 @@ def test_an_ended_session_cannot_spend_anyones_pin_tries(
             select(func.count()).where(AuditEvent.action == "staff.approval_refused")
         )
     assert refused == 0
+
+
+def test_a_session_checked_once_in_a_transaction_is_still_checked_again(
+    store: Store, team: dict[str, int]
+) -> None:
+    """One command asks more than once (a send also moves the party on): the second ask
+    uses what the first read, yet a session ended or a person deactivated in between, in
+    the same transaction, is refused at once; and another session is read for itself."""
+    from services.people import sessions
+
+    manager = tablet(store, team["M1"], MANAGER_PIN)
+    waiter = tablet(store, team["W1"], WAITER_PIN)
+    with store.write() as s:
+        require(s, manager, Action.MANAGE_STAFF)
+        require(s, manager, Action.MANAGE_STAFF)
+        with pytest.raises(NotAllowed, match="may not do this"):
+            require(s, waiter, Action.MANAGE_STAFF)  # not the manager's rows
+        sessions.end(s, manager, "manual")
+        with pytest.raises(SessionEnded, match="You signed out"):
+            require(s, manager, Action.MANAGE_STAFF)
+    with store.write() as s:
+        staff = require(s, waiter, Action.TAKE_ORDER)
+        staff.active = False
+        with pytest.raises(SessionEnded, match="no longer on the staff list"):
+            require(s, waiter, Action.TAKE_ORDER)
+        s.rollback()
+    with store.read() as s:
+        assert require(s, waiter, Action.TAKE_ORDER).active

@@ -52,6 +52,7 @@ class CashDrawerScreen(TablesideScreen):
         self._closed: cash.DrawerView | None = None
         self._open_id = str(uuid.uuid4())
         self._blind = False
+        self._rows: dict[str, CountRow] = {}
 
     @property
     def _x(self) -> int:
@@ -86,25 +87,29 @@ class CashDrawerScreen(TablesideScreen):
         self._counts = {}
         self._draw()
 
+    def _count_rows(self) -> dict[str, CountRow]:
+        """One row per note and coin, made the first time: a tap on + changes the figures
+        in place (they were rebuilt on every tap: nine rows of eight widgets)."""
+        if not self._rows:
+            for d in DENOMINATIONS:
+                row = CountRow(code=d.code, size_hint_y=None, height=dp(52))
+                row.ids.minus.bind(on_release=lambda _b, c=d.code: self.add(c, -1))
+                row.ids.plus.bind(on_release=lambda _b, c=d.code: self.add(c, 1))
+                row.ids.plus10.bind(on_release=lambda _b, c=d.code: self.add(c, 10))
+                self.ids.count_rows.add_widget(row)
+                self._rows[d.code] = row
+        return self._rows
+
     def _draw(self) -> None:
         loc = self.app.localizer
         tr, x = loc._, self._x
-        rows = self.ids.count_rows
-        rows.clear_widgets()
+        rows = self._count_rows()
         for d in DENOMINATIONS:
             pieces = self._counts.get(d.code, 0)
-            row = CountRow(
-                code=d.code,
-                label=loc.pick(d.label_en, d.label_zh),
-                pieces=pieces,
-                total=money(pieces * d.value_minor, x),
-                size_hint_y=None,
-                height=dp(52),
-            )
-            row.ids.minus.bind(on_release=lambda _b, c=d.code: self.add(c, -1))
-            row.ids.plus.bind(on_release=lambda _b, c=d.code: self.add(c, 1))
-            row.ids.plus10.bind(on_release=lambda _b, c=d.code: self.add(c, 10))
-            rows.add_widget(row)
+            row = rows[d.code]
+            row.label = loc.pick(d.label_en, d.label_zh)
+            row.pieces = pieces
+            row.total = money(pieces * d.value_minor, x)
         self.blind_text = tr("Blind count: on") if self._blind else tr("Blind count: off")
         value = sum(self._counts.get(d.code, 0) * d.value_minor for d in DENOMINATIONS)
         self.counted = tr("Counted: {amount}", amount=money(value, x))

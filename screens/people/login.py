@@ -23,6 +23,7 @@ class StaffButton(ToggleButton):
 
 class LoginScreen(TablesideScreen):
     selected = ObjectProperty(None, allownone=True)
+    _drawn: object = None  # what the people buttons show: (people, language)
 
     def on_pre_enter(self, *_args: Any) -> None:
         self.selected = None
@@ -41,9 +42,19 @@ class LoginScreen(TablesideScreen):
 
     def _draw_people(self) -> None:
         grid = self.ids.people
+        people = tuple(getattr(self, "_people", ()))
+        # The same people in the same language (every sign-out comes back here): the
+        # buttons stay, only the one held down is let go.
+        key = (people, self.app.localizer.lang)
+        if key == self._drawn:
+            for button in grid.children:
+                chosen = self.selected is not None and self.selected.id == button.staff_id
+                button.state = "down" if chosen else "normal"
+            return
+        self._drawn = key
         grid.clear_widgets()
         tr = self.app.localizer._
-        for person in getattr(self, "_people", []):
+        for person in people:
             roles = " · ".join(tr(ROLE_WORDS[role]) for role in person.roles)
             button = StaffButton(
                 text=f"[b]{person_name(person.name)}[/b]\n{person.number}  {roles}",

@@ -31,13 +31,12 @@ from models import (
 from services import audit
 from services.billing.amounts import BillAmounts
 from services.billing.ledger import (
+    BillMoney,
     bill_guard,
     billed_lines,
     live_bill,
     locked_bill,
-    owed_on_part,
-    paid_on_part,
-    parts_of,
+    money_of,
     refresh,
     stored_plan,
 )
@@ -156,11 +155,14 @@ class Reprint(BaseModel):
     copy_number: int
 
 
-def view_of(session: Session, bill: Bill) -> BillView:
+def view_of(session: Session, bill: Bill, money: BillMoney | None = None) -> BillView:
+    """What the screens show of a bill; `money` where the caller has just read it."""
     restaurant = session.get(Restaurant, 1)
+    if money is None or money.bill is not bill:
+        money = money_of(session, bill)
     parts = []
-    for part in parts_of(session, bill.id):
-        owed = owed_on_part(session, bill, part)
+    for part in money.parts:
+        owed = money.owed_on(part)
         parts.append(
             PartView(
                 part_id=part.id,
@@ -175,7 +177,7 @@ def view_of(session: Session, bill: Bill) -> BillView:
     versions = session.scalars(
         select(Bill).where(Bill.party_id == bill.party_id).order_by(Bill.number)
     ).all()
-    paid = bill.carried_minor + sum(paid_on_part(session, p.part_id) for p in parts)
+    paid = money.paid_minor
     payments = session.execute(
         select(Payment, PaymentMethod, BillPart.number)
         .join(PaymentMethod, PaymentMethod.id == Payment.method_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -145,26 +146,51 @@ def parts_of(session: Session, bill_id: int) -> list[BillPart]:
     )
 
 
-def paid_on_part(session: Session, part_id: int) -> int:
-    """Net money on a part: payments less refunds (tips and change are apart)."""
+@dataclass(frozen=True)
+class BillMoney:
+    """A bill's parts and the net money on each (payments less refunds; tips and change
+    are apart), read in two statements however many parts it has."""
+
+    bill: Bill
+    parts: list[BillPart]
+    paid: dict[int, int]  # part id -> net money on it
+
+    def paid_on(self, part: BillPart) -> int:
+        return self.paid.get(part.id, 0)
+
+    def owed_on(self, part: BillPart) -> int:
+        """What is still owed on a part; what was carried from a reopened version counts
+        towards the first part."""
+        carried = self.bill.carried_minor if part.number == 1 else 0
+        return part.amount_minor - carried - self.paid_on(part)
+
+    @property
+    def paid_minor(self) -> int:
+        return self.bill.carried_minor + sum(self.paid_on(part) for part in self.parts)
+
+    def with_payment(self, part: BillPart, amount_minor: int) -> BillMoney:
+        """The money once a payment just written on `part` is counted, without summing
+        again: while the bill is locked, that payment is the only change to it."""
+        paid = {**self.paid, part.id: self.paid_on(part) + amount_minor}
+        return BillMoney(bill=self.bill, parts=self.parts, paid=paid)
+
+
+def money_of(session: Session, bill: Bill) -> BillMoney:
+    parts = parts_of(session, bill.id)
     rows = session.execute(
-        select(Payment.kind, func.coalesce(func.sum(Payment.amount_minor), 0))
-        .where(Payment.part_id == part_id)
-        .group_by(Payment.kind)
+        select(Payment.part_id, Payment.kind, func.coalesce(func.sum(Payment.amount_minor), 0))
+        .where(Payment.part_id.in_([part.id for part in parts]))
+        .group_by(Payment.part_id, Payment.kind)
     ).all()
-    sums = dict(rows)
-    return int(sums.get("payment", 0)) - int(sums.get("refund", 0))
+    paid: dict[int, int] = {}
+    for part_id, kind, amount in rows:
+        sign = {"payment": 1, "refund": -1}.get(kind, 0)
+        paid[part_id] = paid.get(part_id, 0) + sign * int(amount)
+    return BillMoney(bill=bill, parts=parts, paid=paid)
 
 
 def paid_on_bill(session: Session, bill: Bill) -> int:
-    return bill.carried_minor + sum(paid_on_part(session, p.id) for p in parts_of(session, bill.id))
-
-
-def owed_on_part(session: Session, bill: Bill, part: BillPart) -> int:
-    """What is still owed on a part; what was carried from a reopened version counts
-    towards the first part."""
-    carried = bill.carried_minor if part.number == 1 else 0
-    return part.amount_minor - carried - paid_on_part(session, part.id)
+    return money_of(session, bill).paid_minor
 
 
 def has_money(session: Session, bill: Bill) -> bool:

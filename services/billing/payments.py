@@ -26,7 +26,14 @@ from services import audit
 from services.billing.accounts import check_charge
 from services.billing.bills import BillView, view_of
 from services.billing.invoices import next_invoice_number
-from services.billing.ledger import bill_guard, compute_now, locked_bill, owed_on_part, parts_of
+from services.billing.ledger import (
+    BillMoney,
+    bill_guard,
+    compute_now,
+    live_bill,
+    locked_bill,
+    money_of,
+)
 from services.billing.tenders import ClientId, Last4, Money, Tip, refuse_card_numbers
 from services.errors import Conflict, DomainError, NotFound
 from services.floor.seating import advance_party
@@ -101,12 +108,20 @@ def payment_methods(store: Store) -> list[MethodInfo]:
         return [MethodInfo.model_validate(m) for m in rows]
 
 
-def _done(s: Session, payment: Payment, repeated: bool) -> PaymentDone:
+def _done(
+    s: Session, payment: Payment, repeated: bool, money: BillMoney | None = None
+) -> PaymentDone:
+    """What the cashier's screen shows after a payment; `money` is the bill's money as the
+    payment left it, where the caller has it."""
     bill = s.get(Bill, payment.bill_id)
     part = s.get(BillPart, payment.part_id)
     method = s.get(PaymentMethod, payment.method_id)
     assert bill is not None and part is not None and method is not None  # foreign keys
-    live = s.scalar(select(Bill).where(Bill.party_id == bill.party_id, Bill.state != "superseded"))
+    if money is None or money.bill is not bill:
+        money = money_of(s, bill)
+    live = bill
+    if bill.state == "superseded":  # a repeat of a payment on a version since replaced
+        live = live_bill(s, bill.party_id) or bill
     return PaymentDone(
         payment_id=payment.id,
         repeated=repeated,
@@ -115,10 +130,10 @@ def _done(s: Session, payment: Payment, repeated: bool) -> PaymentDone:
         tendered_minor=payment.tendered_minor,
         change_minor=payment.change_minor,
         tip_minor=payment.tip_minor,
-        part_owed_minor=owed_on_part(s, bill, part),
+        part_owed_minor=money.owed_on(part),
         settled=bill.state == "settled",
         invoice_number=bill.invoice_number,
-        bill=view_of(s, live or bill),
+        bill=view_of(s, live, money),
     )
 
 
@@ -139,8 +154,8 @@ def payable(s: Session, bill: Bill) -> Party:
     return party
 
 
-def _part(s: Session, bill: Bill, number: int) -> BillPart:
-    part = next((p for p in parts_of(s, bill.id) if p.number == number), None)
+def _part(money: BillMoney, number: int) -> BillPart:
+    part = next((p for p in money.parts if p.number == number), None)
     if part is None:
         raise NotFound("This bill has no part {number}.", number=number)
     return part
@@ -171,11 +186,12 @@ def take_payment(store: Store, actor_id: int, command: TakePayment) -> PaymentDo
         if done is not None:
             return _done(s, done, repeated=True)
         party = payable(s, bill)
-        part = _part(s, bill, command.part_number)
+        money = money_of(s, bill)
+        part = _part(money, command.part_number)
         method = _method(s, command.method_id)
         if part.settled_at is not None:
             raise DomainError("This part of the bill is paid already.")
-        owed = owed_on_part(s, bill, part)
+        owed = money.owed_on(part)
         if command.amount_minor > owed:
             raise DomainError("That is more than is owed on this part ({owed}).", owed=max(owed, 0))
         change = _change(method, command)
@@ -227,8 +243,9 @@ def take_payment(store: Store, actor_id: int, command: TakePayment) -> PaymentDo
             tip=payment.tip_minor,
             account=payment.account_id,
         )
-        settle_if_paid(s, bill, party, actor_id)
-        return _done(s, payment, repeated=False)
+        money = money.with_payment(part, payment.amount_minor)
+        settle_if_paid(s, bill, party, actor_id, money)
+        return _done(s, payment, repeated=False, money=money)
 
 
 def _change(method: PaymentMethod, command: TakePayment) -> int:
@@ -250,15 +267,19 @@ def _change(method: PaymentMethod, command: TakePayment) -> int:
     return tendered - due
 
 
-def settle_if_paid(s: Session, bill: Bill, party: Party, actor_id: int) -> None:
+def settle_if_paid(
+    s: Session, bill: Bill, party: Party, actor_id: int, money: BillMoney | None = None
+) -> None:
     """Every part paid: the parts and the bill are settled, the bill gets its invoice
-    number, and the party has paid."""
-    parts = parts_of(s, bill.id)
+    number, and the party has paid. `money`: the bill's money as it stands now, where the
+    caller has it."""
+    if money is None or money.bill is not bill:
+        money = money_of(s, bill)
     now = utcnow()
-    for part in parts:
-        if part.settled_at is None and owed_on_part(s, bill, part) == 0:
+    for part in money.parts:
+        if part.settled_at is None and money.owed_on(part) == 0:
             part.settled_at = now
-    if any(owed_on_part(s, bill, part) != 0 for part in parts):
+    if any(money.owed_on(part) != 0 for part in money.parts):
         s.flush()
         return
     number = next_invoice_number(s)  # before the bill changes: autoflush would check it

@@ -20,9 +20,8 @@ from services.billing.ledger import (
     compute_now,
     live_bill,
     locked_bill,
-    owed_on_part,
+    money_of,
     paid_on_bill,
-    parts_of,
 )
 from services.billing.payments import settle_if_paid
 from services.billing.tenders import ClientId, Money, refuse_card_numbers
@@ -148,9 +147,10 @@ def refund_payment(store: Store, actor_id: int, command: RefundPayment) -> BillV
         left = original.amount_minor - int(refunded or 0)
         if command.amount_minor > left:
             raise DomainError("At most {left} of that payment can still be given back.", left=left)
-        parts = parts_of(s, bill.id)
+        money = money_of(s, bill)
+        parts = money.parts
         part = next((p for p in parts if p.id == original.part_id), parts[0])
-        if owed_on_part(s, bill, part) + command.amount_minor > part.amount_minor:
+        if money.owed_on(part) + command.amount_minor > part.amount_minor:
             raise DomainError("That gives back more than was paid on this part.")
         refund = Payment(
             client_payment_id=command.client_payment_id,

@@ -81,35 +81,52 @@ def start(session: Session, staff: Staff, *, now: datetime | None = None) -> Act
     return Acting(staff.id, row.id, token)
 
 
+# Where a transaction keeps the session it has checked (Session.info lives as long as the
+# transaction's Session: one per store.write() or store.read()).
+_CHECKED = "acting_checked"
+
+
 def acting_staff(session: Session, actor: object) -> Staff:
     """The person a command is for, if `actor` is a live session of theirs; else refused."""
     if not isinstance(actor, Acting):
         raise NotAllowed(SIGN_IN_FIRST)
-    # The session, its person and their roles in one statement: every command starts here.
-    found = (
-        session.execute(
-            select(StaffSession, Staff)
-            .join(Staff, Staff.id == StaffSession.staff_id)
-            .where(StaffSession.id == actor.session_id)
-            .options(joinedload(Staff.roles))
+    checked = session.info.get(_CHECKED)
+    if checked is not None and checked[0] is actor:
+        # Checked already in this transaction (a send also moves the party on, and that
+        # asks again): the same rows, whose state is looked at again below.
+        row, staff = checked[1], checked[2]
+    else:
+        # The session, its person and their roles in one statement: every command starts
+        # here.
+        found = (
+            session.execute(
+                select(StaffSession, Staff)
+                .join(Staff, Staff.id == StaffSession.staff_id)
+                .where(StaffSession.id == actor.session_id)
+                .options(joinedload(Staff.roles))
+                # Rows this transaction holds already are read afresh: `end` changes them
+                # with a bulk UPDATE, which leaves a loaded row as it was.
+                .execution_options(populate_existing=True)
+            )
+            .unique()
+            .one_or_none()
         )
-        .unique()
-        .one_or_none()
-    )
-    if found is None:
-        raise NotAllowed(SIGN_IN_FIRST)
-    row, staff = found
-    if row.staff_id != int(actor) or not actor.proves(row.token_digest):
-        raise NotAllowed(SIGN_IN_FIRST)
+        if found is None:
+            raise NotAllowed(SIGN_IN_FIRST)
+        row, staff = found
+        if row.staff_id != int(actor) or not actor.proves(row.token_digest):
+            raise NotAllowed(SIGN_IN_FIRST)
     if row.ended_at is not None:
         raise SessionEnded(ENDED.get(row.end_reason or "manual", ENDED["manual"]))
     if not staff.active:
         raise SessionEnded(ENDED["deactivated"])
+    session.info[_CHECKED] = (actor, row, staff)
     return staff
 
 
 def end(session: Session, actor: Acting, reason: str, *, now: datetime | None = None) -> None:
     """End this one session (sign-out on this tablet)."""
+    session.info.pop(_CHECKED, None)
     session.execute(
         update(StaffSession)
         .where(StaffSession.id == actor.session_id, StaffSession.ended_at.is_(None))
@@ -128,6 +145,7 @@ def end_all(
 ) -> int:
     """End every live session of a person (lockout, PIN reset, deactivation), on every
     tablet but the one `keep` acts under; returns how many were live."""
+    session.info.pop(_CHECKED, None)
     kept = keep.session_id if isinstance(keep, Acting) else 0
     live = session.scalars(
         select(StaffSession.id).where(

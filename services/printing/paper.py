@@ -21,10 +21,9 @@ import unicodedata
 from collections.abc import Iterable
 from itertools import groupby
 
-from escpos.printer import Dummy
-
 from models import PrintKind
 from services.menu.catalog import ALLERGEN_NAMES
+from services.printing.escpos_cache import dummy_printer
 from services.printing.printers import PrinterConfig
 from services.printing.tickets import (
     DispatchSlip,
@@ -121,7 +120,7 @@ class Paper:
     def __init__(self, printer: PrinterConfig) -> None:
         self.charset = printer.charset
         self.columns = printer.columns
-        self._p = Dummy(profile="default")
+        self._p = dummy_printer()
         self._p.hw("INIT")
         if self.charset == "gb18030":
             self._p._raw(CHINESE_MODE_ON)
