@@ -38,6 +38,7 @@ from screens.widgets import (
     showable,
     stepper,
     theme,
+    toggle_groups,
 )
 from services.errors import NotAllowed
 from services.i18n import N_
@@ -57,6 +58,7 @@ COMMON_KV = [
 ]
 # Imported for their Factory registration, used by the kv files.
 _ = (header, message_line, pin_pad, showable, stepper, choice_list)
+toggle_groups.install()  # before any grouped toggle button is tapped
 FIRST_SCREENS: dict[str, type] = {"login": LoginScreen, "home": HomeScreen}
 
 

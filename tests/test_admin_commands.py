@@ -101,64 +101,40 @@ def test_help_lists_the_admin_commands() -> None:
 def test_upgrade_load_demo_add_staff_reset_pin_and_backup(tmp_path: Path) -> None:
     db = tmp_path / "shop.db"
     url = f"sqlite:///{db}"
-    result = run_main("--db", url, "upgrade")
-    assert result.returncode == 0, result.stderr
-    assert migrate.head_revision() in result.stdout
-
-    result = run_main("--db", url, "load-demo")
-    assert result.returncode == 0, result.stderr
-    again = run_main("--db", url, "load-demo")
+    copy = tmp_path / "copy.db"
+    add = ["add-staff", "--number", "W77", "--name", "新人 Xin", "--role", "waiter"]
+    bad = ["add-staff", "--number", "W78", "--name", "X", "--role", "waiter", "--pin-stdin"]
+    upgraded, loaded, again, added, refused_pin, reset, unknown, backed_up, refused = run_commands(
+        [
+            (["--db", url, "upgrade"], ""),
+            (["--db", url, "load-demo"], ""),
+            (["--db", url, "load-demo"], ""),
+            (["--db", url, *add, "--role", "greeter", "--pin-stdin"], "4826\n"),
+            (["--db", url, *bad], "12ab\n"),
+            (["--db", url, "reset-pin", "--number", "W77", "--pin-stdin"], "9513\n"),
+            (["--db", url, "reset-pin", "--number", "NOPE", "--pin-stdin"], "9513\n"),
+            (["--db", url, "backup", str(copy)], ""),
+            (["--db", url, "backup", str(copy)], ""),
+        ]
+    )
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert migrate.head_revision() in upgraded.stdout
+    assert loaded.returncode == 0, loaded.stderr
     assert again.returncode == 1
     assert "already holds a restaurant" in again.stderr
-
-    result = run_main(
-        "--db",
-        url,
-        "add-staff",
-        "--number",
-        "W77",
-        "--name",
-        "新人 Xin",
-        "--role",
-        "waiter",
-        "--role",
-        "greeter",
-        "--pin-stdin",
-        stdin="4826\n",
-    )
-    assert result.returncode == 0, result.stderr
-    assert "Added 新人 Xin (W77)" in result.stdout
-
-    bad = run_main(
-        "--db",
-        url,
-        "add-staff",
-        "--number",
-        "W78",
-        "--name",
-        "X",
-        "--role",
-        "waiter",
-        "--pin-stdin",
-        stdin="12ab\n",
-    )
-    assert bad.returncode == 1 and "4 to 8 digits" in bad.stderr
-
-    result = run_main("--db", url, "reset-pin", "--number", "W77", "--pin-stdin", stdin="9513\n")
-    assert result.returncode == 0, result.stderr
-    unknown = run_main("--db", url, "reset-pin", "--number", "NOPE", "--pin-stdin", stdin="9513\n")
+    assert added.returncode == 0, added.stderr
+    assert "Added 新人 Xin (W77)" in added.stdout
+    assert refused_pin.returncode == 1 and "4 to 8 digits" in refused_pin.stderr
+    assert reset.returncode == 0, reset.stderr
     assert unknown.returncode == 1 and "No staff member has number NOPE" in unknown.stderr
-
-    copy = tmp_path / "copy.db"
-    result = run_main("--db", url, "backup", str(copy))
-    assert result.returncode == 0, result.stderr
+    assert backed_up.returncode == 0, backed_up.stderr
     with sqlite3.connect(copy) as conn:
         assert conn.execute("SELECT count(*) FROM staff WHERE number = 'W77'").fetchone() == (1,)
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    refused = run_main("--db", url, "backup", str(copy))
     assert refused.returncode == 1 and "exists already" in refused.stderr
     # The PIN never shows up in anything the commands print.
-    assert "4826" not in result.stdout + result.stderr
+    for result in (added, reset, backed_up):
+        assert "4826" not in result.stdout + result.stderr
 
 
 def test_backup_of_postgresql_with_pg_dump(pg_url: str, tmp_path: Path) -> None:

@@ -115,3 +115,30 @@ def test_a_choice_list_shows_its_data_and_says_what_was_chosen(ui: Driver, panel
     ui.idle()
     assert "seat_2" not in ids and "seat_shared" not in ids
     assert ids.seat_1.disabled and seats.chosen() == 1
+
+
+def test_a_tap_in_a_group_survives_a_button_freed_during_it(ui: Driver) -> None:
+    """A grouped button dropped earlier and freed by a garbage collection that runs while a
+    tap lets the group's other buttons go (screens/widgets/toggle_groups.py): the tap
+    still goes through. Kivy's own walk raised ValueError here."""
+    import gc
+
+    from kivy.uix.togglebutton import ToggleButton
+
+    class Collecting(ToggleButton):
+        def on_state(self, _button: Any, state: str) -> None:
+            if state == "normal":
+                gc.collect()  # what any allocation in Python code may set off
+
+    group = "freed_during_a_tap"
+    gc.disable()  # the dropped button must still be waiting for a collection
+    try:
+        first = Collecting(group=group, state="down")
+        dropped = ToggleButton(group=group)
+        dropped.cycle = dropped  # freed only by a collection, as a real widget tree is
+        del dropped
+        tapped = ToggleButton(group=group)
+        tapped._do_press()
+    finally:
+        gc.enable()
+    assert tapped.state == "down" and first.state == "normal"
