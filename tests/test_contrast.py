@@ -36,6 +36,11 @@ def test_text_and_muted_text_read_on_every_surface(ink: str, ground: str) -> Non
     assert contrast(getattr(theme, ink), getattr(theme, ground)) >= AA
 
 
+@pytest.mark.parametrize("ink", ["OK", "ERROR", "NOTICE"])
+def test_the_message_line_reads_on_the_background(ink: str) -> None:
+    assert contrast(getattr(theme, ink), theme.BACKGROUND) >= AA
+
+
 @pytest.mark.parametrize("state", list(TableState))
 def test_every_table_state_s_words_read_on_its_colour(state: TableState) -> None:
     ink = table_look.text_colour(state)

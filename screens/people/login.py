@@ -31,7 +31,7 @@ class LoginScreen(TablesideScreen):
         notice = self.app.take_notice()
         if notice:
             sentence, params = notice
-            self.say(sentence, **params)
+            self.notify(sentence, **params)
         else:
             self.clear_message()
         self._people = staff_service.staff_for_sign_in(self.app.store)

@@ -13,6 +13,7 @@ class MessageLine(Label):
     sentence = StringProperty("")
     params = DictProperty({})
     is_error = BooleanProperty(False)
+    is_notice = BooleanProperty(False)
     lang = StringProperty("en")
 
     def on_sentence(self, *_args: Any) -> None:

@@ -18,6 +18,8 @@ DANGER = (0.70, 0.20, 0.18, 1)
 DANGER_DOWN = (0.85, 0.30, 0.28, 1)
 ERROR = (1.0, 0.45, 0.40, 1)
 OK = (0.55, 0.90, 0.60, 1)
+# Neither done nor refused: the sign-in pad saying why someone was signed out.
+NOTICE = (1.0, 0.78, 0.35, 1)
 
 
 class TypeScale:

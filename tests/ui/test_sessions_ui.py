@@ -32,6 +32,17 @@ def test_a_lockout_elsewhere_sends_the_tablet_back_to_sign_in(ui: Driver) -> Non
     assert ui.screen.name == "login"
     assert "too many wrong PINs locked you out" in ui.message()
     assert ui.app.user is None
+    # Said in amber: not green, since nothing went well, and not red, since the person at
+    # this tablet did nothing wrong.
+    from screens.widgets import theme
+    from screens.widgets.message_line import MessageLine
+
+    line = ui.find(MessageLine)[0]
+    assert tuple(line.color) == theme.NOTICE
+    ui.tap(ui.button_with_text("Wang Fang"))  # the next person taps their name
+    assert ui.message() == ""
+    ui.sign_in("Wang Fang", "9876")  # and mistypes: that is refused, in red
+    assert "Wrong PIN" in ui.message() and tuple(line.color) == theme.ERROR
 
 
 def test_a_tap_after_a_pin_reset_is_refused_and_the_pad_says_why(ui: Driver) -> None:
