@@ -25,6 +25,7 @@ import shutil
 import stat
 import sys
 import tempfile
+import threading
 from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
     from escpos.printer import Dummy
 
 _PICKLE_DIR = "ESCPOS_CAPABILITIES_PICKLE_DIR"
+# The print spooler's thread and the screens may lay out their first paper at once: one of
+# them sets the variable, imports and puts it back.
+_IMPORTING = threading.Lock()
 
 
 def _cache_folder() -> Path | None:
@@ -70,7 +74,8 @@ def dummy_printer() -> Dummy:
 
     escpos is imported on the first call, not when the printing services are: a process that
     never lays out paper (an admin command, most tablets' first minutes) never loads it."""
-    _import_escpos()
+    with _IMPORTING:
+        _import_escpos()
     from escpos.printer import Dummy
 
     return Dummy(profile="default")
