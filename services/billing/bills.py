@@ -158,8 +158,7 @@ class Reprint(BaseModel):
 def view_of(session: Session, bill: Bill, money: BillMoney | None = None) -> BillView:
     """What the screens show of a bill; `money` where the caller has just read it."""
     restaurant = session.get(Restaurant, 1)
-    if money is None or money.bill is not bill:
-        money = money_of(session, bill)
+    money = money_of(session, bill, money)
     parts = []
     for part in money.parts:
         owed = money.owed_on(part)

@@ -175,7 +175,11 @@ class BillMoney:
         return BillMoney(bill=self.bill, parts=self.parts, paid=paid)
 
 
-def money_of(session: Session, bill: Bill) -> BillMoney:
+def money_of(session: Session, bill: Bill, known: BillMoney | None = None) -> BillMoney:
+    """The bill's money: `known` where the caller has just read it for this bill, else
+    read now."""
+    if known is not None and known.bill is bill:
+        return known
     parts = parts_of(session, bill.id)
     rows = session.execute(
         select(Payment.part_id, Payment.kind, func.coalesce(func.sum(Payment.amount_minor), 0))

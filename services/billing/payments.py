@@ -117,8 +117,7 @@ def _done(
     part = s.get(BillPart, payment.part_id)
     method = s.get(PaymentMethod, payment.method_id)
     assert bill is not None and part is not None and method is not None  # foreign keys
-    if money is None or money.bill is not bill:
-        money = money_of(s, bill)
+    money = money_of(s, bill, money)
     live = bill
     if bill.state == "superseded":  # a repeat of a payment on a version since replaced
         live = live_bill(s, bill.party_id) or bill
@@ -273,8 +272,7 @@ def settle_if_paid(
     """Every part paid: the parts and the bill are settled, the bill gets its invoice
     number, and the party has paid. `money`: the bill's money as it stands now, where the
     caller has it."""
-    if money is None or money.bill is not bill:
-        money = money_of(s, bill)
+    money = money_of(s, bill, money)
     now = utcnow()
     for part in money.parts:
         if part.settled_at is None and money.owed_on(part) == 0:
