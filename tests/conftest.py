@@ -30,17 +30,24 @@ import pytest
 
 from db import migrate
 from db.store import Store
+from services.people import pins
 from tests.database_pool import PgPool
 from tests.database_support import (
     PG_URL,
     SKIP_PG,
     Scenes,
     drop_pg_database,
+    fresh_sqlite_copy,
     pg_database,
     pg_url_for,
     sqlite_copy,
     use_scenes,
 )
+from tests.kept_engines import KeptEngines
+from tests.pin_checks import RememberedChecks
+
+# Every Argon2 check of a (stored hash, PIN) pair is made once per worker (tests/pin_checks.py).
+pins._hasher = RememberedChecks(pins._hasher)  # type: ignore[assignment]
 
 
 @pytest.fixture(scope="session")
@@ -87,12 +94,27 @@ def pg_pool(pg_template: str) -> Iterator[PgPool]:
     pool.close()
 
 
+@pytest.fixture(scope="session")
+def kept_engines() -> Iterator[KeptEngines]:
+    kept = KeptEngines()
+    yield kept
+    kept.close()
+
+
+@pytest.fixture(scope="session")
+def sqlite_place(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where this worker's tests find their SQLite database: one path for all of them, so
+    the engine for it is kept from test to test (tests/kept_engines.py)."""
+    return tmp_path_factory.mktemp("store") / "tableside.db"
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def db_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """The URL of a freshly migrated, empty database of each kind."""
     if request.param == "sqlite":
         template = request.getfixturevalue("sqlite_template")
-        yield sqlite_copy(template, tmp_path / "tableside.db")
+        place: Path = request.getfixturevalue("sqlite_place")
+        yield fresh_sqlite_copy(template, place)
         return
     pool: PgPool = request.getfixturevalue("pg_pool")
     with pool.lease() as url:
@@ -109,10 +131,10 @@ def pg_url(pg_pool: PgPool) -> Iterator[str]:
 
 
 @pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    s = Store(db_url)
+def store(db_url: str, kept_engines: KeptEngines) -> Iterator[Store]:
+    s = kept_engines.store(db_url)
     yield s
-    s.dispose()
+    kept_engines.put_back(s)
 
 
 @pytest.fixture

@@ -60,6 +60,7 @@ __all__ = [
     "Scenes",
     "copy_sqlite",
     "drop_pg_database",
+    "fresh_sqlite_copy",
     "install_demo",
     "pg_admin",
     "pg_database",
@@ -92,6 +93,15 @@ def copy_sqlite(source: Path, target: Path) -> None:
 def sqlite_copy(template: Path, target: Path) -> str:
     copy_sqlite(template, target)
     return f"sqlite:///{target}"
+
+
+def fresh_sqlite_copy(template: Path, target: Path) -> str:
+    """`sqlite_copy` over the last test's database at the same path. Its files are unlinked
+    first, so a connection a test left open keeps the old file and never sees the new one
+    written under it, and no stale WAL is ever read with the new file."""
+    for name in (target.name, *(target.name + b for b in ("-wal", "-shm", "-journal"))):
+        target.with_name(name).unlink(missing_ok=True)
+    return sqlite_copy(template, target)
 
 
 @contextmanager

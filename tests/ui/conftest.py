@@ -17,6 +17,8 @@ import pytest
 
 from db import migrate
 from db.store import Store
+from tests.database_support import fresh_sqlite_copy
+from tests.kept_engines import KeptEngines
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(os.environ.get("TABLESIDE_SCREENSHOTS", REPO / "artifacts" / "screenshots"))
@@ -35,13 +37,18 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Pat
     return path
 
 
+@pytest.fixture(scope="session")
+def demo_place(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where this worker's UI tests find their copy of the demo: one path for all of them,
+    so its engine is kept from test to test (tests/kept_engines.py)."""
+    return tmp_path_factory.mktemp("demo-store") / "tableside.db"
+
+
 @pytest.fixture
-def demo_store(demo_template: Path, tmp_path: Path) -> Iterator[Store]:
-    path = tmp_path / "tableside.db"
-    migrate.backup_sqlite(demo_template, path)
-    store = Store(f"sqlite:///{path}")
+def demo_store(demo_template: Path, demo_place: Path, kept_engines: KeptEngines) -> Iterator[Store]:
+    store = kept_engines.store(fresh_sqlite_copy(demo_template, demo_place))
     yield store
-    store.dispose()
+    kept_engines.put_back(store)
 
 
 # What `Driver.settle` waits for: callbacks due within this many seconds (a button keeps its
