@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from db.engine import normalise_url
 from db.store import Store
 
 
@@ -41,13 +42,15 @@ def _shape(engine: Engine) -> tuple[object, ...]:
 
 
 class KeptEngines:
+    """The engines of one worker that are free to lend, one per database URL."""
+
     def __init__(self) -> None:
         self._free: dict[str, tuple[Engine, tuple[object, ...]]] = {}
         self._shapes: dict[int, tuple[object, ...]] = {}  # engines lent, by id
         self.reused = 0
 
     def store(self, url: str) -> Store:
-        kept = self._free.pop(url, None)
+        kept = self._free.pop(normalise_url(url), None)
         if kept is None:
             store = Store(url)
             self._shapes[id(store.engine)] = _shape(store.engine)
