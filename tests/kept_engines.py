@@ -4,8 +4,9 @@ engine for a whole service day.
 SQLAlchemy caches each statement's compiled SQL in its engine, keyed by the engine's
 dialect, so a new engine compiles every statement again. A test that makes a fresh engine
 therefore compiles all it runs: a whole-suite profile (py-spy, 2026-12-03) put SQL
-compilation at 76 s of the workers' 550 s, almost all of it the same statements compiled
-again for the next test. The databases themselves are still fresh for every test: a copy
+compilation at 76 s of the run's 550 s of CPU, almost all of it the same statements
+compiled again for the next test (36 s after this change, most of it each worker's first
+compilation of each statement). The databases themselves are still fresh for every test: a copy
 of the template (SQLite) or a database reset by the pool (PostgreSQL, tests/database_pool.py),
 at the same URL each time, so the engine for that URL can be used again once it has
 closed its connections.

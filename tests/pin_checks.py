@@ -18,7 +18,7 @@ from argon2 import PasswordHasher
 
 class RememberedChecks:
     """A PasswordHasher whose `verify` remembers what the real one answered, raised error
-    and all."""
+    and all; everything else (`hash` first) is the real hasher's."""
 
     def __init__(self, hasher: PasswordHasher) -> None:
         self._hasher = hasher
@@ -43,9 +43,6 @@ class RememberedChecks:
         if error is not None:
             raise type(error)(*error.args)
         return True
-
-    def hash(self, pin: str) -> str:
-        return self._hasher.hash(pin)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._hasher, name)
